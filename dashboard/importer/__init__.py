@@ -1,0 +1,1 @@
+"""The workbook importer: bytes in, an ImportPlan (records + report) out; no Streamlit."""
