@@ -114,7 +114,7 @@ CREATE TABLE IF NOT EXISTS unmatched_rows (
 
 -- Data Protection Act 2018 Part 3 logging: collection, alteration, disclosure, erasure
 CREATE TABLE IF NOT EXISTS audit_log (
-    at TIMESTAMP NOT NULL,
+    logged_at TIMESTAMP NOT NULL,
     who VARCHAR NOT NULL,
     action VARCHAR NOT NULL,                 -- import | replace | undo | export | settings | questions | demo
     import_id INTEGER,
