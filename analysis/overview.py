@@ -1,0 +1,180 @@
+"""What there is (quarters, forces, questions) and the headline numbers of the meeting screen."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.filters import Filters
+from analysis.measures import N_FAILING, N_GOOD, N_GRADED, run, settings_or_default
+from dashboard.settings import Settings
+from dashboard.vocab import RISK_LEVELS
+
+QUARTERS_SQL = """
+SELECT quarter_idx, any_value(quarter) AS quarter, any_value(quarter_start) AS quarter_start,
+       count(*) AS reviews
+FROM reviews
+WHERE active
+GROUP BY quarter_idx
+ORDER BY quarter_idx
+"""
+
+
+def quarters(cur) -> pd.DataFrame:
+    """Quarters with data, ascending: quarter_idx, quarter (label), quarter_start, reviews."""
+    return run(cur, QUARTERS_SQL)
+
+
+FORCES_SQL = """
+WITH seen AS (SELECT DISTINCT force FROM reviews WHERE active)
+SELECT s.force
+FROM seen s LEFT JOIN (SELECT force, rowid AS pos FROM forces) f USING (force)
+ORDER BY f.pos NULLS LAST, s.force
+"""
+
+ALL_FORCES_SQL = "SELECT force FROM forces ORDER BY rowid"
+
+REVIEWING_FORCES_SQL = """
+WITH seen AS (SELECT DISTINCT reviewing_force AS force FROM reviews
+              WHERE active AND reviewing_force IS NOT NULL)
+SELECT s.force
+FROM seen s LEFT JOIN (SELECT force, rowid AS pos FROM forces) f USING (force)
+ORDER BY f.pos NULLS LAST, s.force
+"""
+
+RISK_LEVELS_SQL = "SELECT DISTINCT risk_level FROM reviews WHERE active AND risk_level IS NOT NULL"
+
+# the active question set, plus questions of older sets that still have answers
+QUESTIONS_SQL = """
+WITH active_set AS (
+    SELECT q.question_id, q.section_no, q.section, q.text AS question, q.ordinal
+    FROM questions q JOIN question_sets s ON s.version = q.version AND s.active
+),
+answered AS (
+    SELECT question_id, arg_max(section_no, question_set_version) AS section_no,
+           arg_max(section, question_set_version) AS section,
+           arg_max(question, question_set_version) AS question,
+           arg_max(ordinal, question_set_version) AS ordinal
+    FROM answer_facts
+    WHERE section IS NOT NULL
+    GROUP BY question_id
+),
+merged AS (
+    SELECT * FROM active_set
+    UNION ALL
+    SELECT * FROM answered WHERE question_id NOT IN (SELECT question_id FROM active_set)
+)
+SELECT question_id, section_no, section, question, ordinal
+FROM merged
+ORDER BY section_no, ordinal, question_id
+"""
+
+
+def dimension_values(cur) -> dict:
+    """The values a filter can take.
+
+    ``forces`` and ``reviewing_forces``: those with data, in the region's order;
+    ``all_forces``: every configured force; ``risk_levels``: in vocabulary order (those with
+    data); ``sections``: names in section order; ``questions``: DataFrame[question_id,
+    section, question, ordinal] (the active set plus older questions that have answers).
+    """
+    forces = [r[0] for r in cur.execute(FORCES_SQL).fetchall()]
+    reviewing = [r[0] for r in cur.execute(REVIEWING_FORCES_SQL).fetchall()]
+    all_forces = [r[0] for r in cur.execute(ALL_FORCES_SQL).fetchall()]
+    present = {r[0] for r in cur.execute(RISK_LEVELS_SQL).fetchall()}
+    risk = [r for r in RISK_LEVELS if r in present] + sorted(present - set(RISK_LEVELS))
+    qs = run(cur, QUESTIONS_SQL)
+    sections = list(dict.fromkeys(qs["section"].tolist()))
+    return {
+        "forces": forces,
+        "all_forces": list(dict.fromkeys(all_forces + forces)),
+        "reviewing_forces": reviewing,
+        "risk_levels": risk,
+        "sections": sections,
+        "questions": qs[["question_id", "section", "question", "ordinal", "section_no"]],
+    }
+
+
+LATEST_QUARTER_SQL = """
+SELECT max(quarter_idx) FROM answer_facts WHERE {where}
+"""
+
+QUARTER_NUMBERS_SQL = f"""
+SELECT any_value(quarter) AS quarter,
+       count(DISTINCT review_id) AS reviews,
+       count(*) AS answers,
+       {N_GRADED} AS n,
+       {N_GOOD} AS n_good,
+       {N_FAILING} AS n_failing
+FROM answer_facts
+WHERE {{where}} AND quarter_idx = ?
+"""
+
+
+def _quarter_numbers(cur, filters: Filters, idx: int) -> dict:
+    where, params = filters.where()
+    row = run(cur, QUARTER_NUMBERS_SQL.format(where=where), [*params, idx]).iloc[0]
+    n = int(row["n"])
+    return {
+        "quarter": row["quarter"],
+        "reviews": int(row["reviews"]),
+        "answers": int(row["answers"]),
+        "n": n,
+        "share_good": (int(row["n_good"]) / n) if n else None,
+        "share_failing": (int(row["n_failing"]) / n) if n else None,
+    }
+
+
+def _latest(cur, filters: Filters) -> int | None:
+    where, params = filters.where()
+    row = cur.execute(LATEST_QUARTER_SQL.format(where=where), params).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
+    """The meeting screen's tiles for the latest quarter within ``filters``.
+
+    The previous quarter is the latest earlier quarter with data (``quarter_from`` is
+    ignored for it, so a one-quarter view still compares with last quarter), and open
+    repeat failures are the current streaks as of the shown quarter, over all earlier
+    quarters. Shares are of graded answers (N/A and ungraded excluded); ``n`` is that count.
+    """
+    from analysis.repeat_failures import repeat_failures
+
+    settings = settings_or_default(settings)
+    idx = _latest(cur, filters)
+    if idx is None:
+        return {
+            "quarter": None,
+            "quarter_idx": None,
+            "reviews": 0,
+            "answers": 0,
+            "n": 0,
+            "share_good": None,
+            "share_failing": None,
+            "prev_quarter": None,
+            "prev_quarter_idx": None,
+            "share_good_prev": None,
+            "n_prev": 0,
+            "share_failing_prev": None,
+            "change_pts": None,
+            "open_repeat_failures": 0,
+        }
+    now = _quarter_numbers(cur, filters, idx)
+    history = filters.but(quarter_from=None, quarter_to=idx)
+    prev_idx = _latest(cur, filters.but(quarter_from=None, quarter_to=idx - 1))
+    prev = _quarter_numbers(cur, filters, prev_idx) if prev_idx is not None else None
+    change = None
+    if prev and prev["share_good"] is not None and now["share_good"] is not None:
+        change = 100.0 * (now["share_good"] - prev["share_good"])
+    rf = repeat_failures(cur, history, settings)
+    return {
+        **now,
+        "quarter_idx": idx,
+        "prev_quarter": prev["quarter"] if prev else None,
+        "prev_quarter_idx": prev_idx,
+        "share_good_prev": prev["share_good"] if prev else None,
+        "n_prev": prev["n"] if prev else 0,
+        "share_failing_prev": prev["share_failing"] if prev else None,
+        "change_pts": change,
+        "open_repeat_failures": int(rf["current"].sum()) if len(rf) else 0,
+    }
