@@ -162,7 +162,7 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
     now = _quarter_numbers(cur, filters, idx)
     history = filters.but(quarter_from=None, quarter_to=idx)
     prev_idx = _latest(cur, filters.but(quarter_from=None, quarter_to=idx - 1))
-    prev = _quarter_numbers(cur, filters, prev_idx) if prev_idx is not None else None
+    prev = _quarter_numbers(cur, history, prev_idx) if prev_idx is not None else None
     change = None
     if prev and prev["share_good"] is not None and now["share_good"] is not None:
         change = 100.0 * (now["share_good"] - prev["share_good"])
