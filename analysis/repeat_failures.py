@@ -57,8 +57,8 @@ def failing_quarters(cur, filters: Filters, settings: Settings | None = None) ->
     return run(cur, FAILING_QUARTERS_SQL.format(where=where), [*params, settings.fail_share])
 
 
-# params: filter params, fail_share, min_streak
-STREAKS_CTE = f"""
+# rn: position among the quarters with data; island: equal for a run of equal ``fails``
+NUMBERED_CTE = f"""
 {FAILING_QUARTERS_CTE},
 numbered AS (
     SELECT *,
@@ -68,7 +68,11 @@ numbered AS (
              AS island,
            count(*) OVER (PARTITION BY force, question_id) AS quarters_with_data
     FROM failing_quarters
-),
+)"""
+
+# params: filter params, fail_share, min_streak
+STREAKS_CTE = f"""
+{NUMBERED_CTE},
 streaks AS (
     SELECT force, question_id, island,
            count(*) AS streak,

@@ -1,0 +1,277 @@
+"""Who needs what training: officers and forces with recurring failures, suggested topics,
+and whether an intervention was followed by better grades.
+
+An officer *training need* is the same officer with failures on the same question in at
+least ``min_officer_reviews`` different reviews (contract.md). A force's *recurring*
+failure is a question it failed (see ``repeat_failures``) in at least ``min_streak``
+quarters, consecutive or not; ``current_streak`` says how many of the latest are in a row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.feedback import _themes, themed_answers_sql
+from analysis.filters import Filters
+from analysis.measures import (
+    FORCE_ORDER,
+    IS_FAILING,
+    N_FAILING,
+    N_GRADED,
+    QUESTION_LABELS,
+    run,
+    settings_or_default,
+)
+from analysis.repeat_failures import NUMBERED_CTE
+from dashboard.settings import Settings
+from dashboard.vocab import quarter_label
+
+# params: filter params, min_officer_reviews
+OFFICER_NEEDS_SQL = f"""
+WITH {QUESTION_LABELS},
+{FORCE_ORDER},
+per_quarter AS (
+    SELECT force, officer, question_id, quarter_idx, any_value(quarter) AS quarter,
+           {N_GRADED} AS n_graded,
+           {N_FAILING} AS failures,
+           count(DISTINCT review_id) FILTER (WHERE {IS_FAILING}) AS reviews
+    FROM answer_facts
+    WHERE {{where}} AND officer IS NOT NULL AND trim(officer) <> ''
+    GROUP BY force, officer, question_id, quarter_idx
+),
+per_officer AS (
+    SELECT force, officer, question_id,
+           CAST(sum(failures) AS BIGINT) AS failures,
+           CAST(sum(reviews) AS BIGINT) AS reviews,
+           CAST(sum(n_graded) AS BIGINT) AS n_graded,
+           list(quarter ORDER BY quarter_idx) FILTER (WHERE failures > 0) AS quarters,
+           max(quarter_idx) FILTER (WHERE failures > 0) AS last_failure_idx
+    FROM per_quarter
+    GROUP BY force, officer, question_id
+    HAVING sum(reviews) >= ?
+)
+SELECT p.force, p.officer, p.question_id, l.section, l.question, p.failures, p.reviews,
+       p.quarters, p.n_graded, p.last_failure_idx, l.section_no, l.ordinal
+FROM per_officer p
+LEFT JOIN question_labels l USING (question_id)
+LEFT JOIN force_order o USING (force)
+ORDER BY p.reviews DESC, p.failures DESC, p.last_failure_idx DESC, o.force_pos NULLS LAST,
+         p.force, p.officer, l.section_no, l.ordinal, p.question_id
+"""
+
+
+def officer_training_needs(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
+    """Officers with failures on the same question in >= ``min_officer_reviews`` reviews.
+
+    Columns: force, officer, question_id, section, question, failures, reviews (different
+    reviews with a failure), quarters (labels with a failure), n_graded (all their graded
+    answers to it), last_failure_idx. Sorted by reviews, failures, most recent.
+    """
+    settings = settings_or_default(settings)
+    where, params = filters.where()
+    sql = OFFICER_NEEDS_SQL.format(where=where)
+    return run(cur, sql, [*params, settings.min_officer_reviews])
+
+
+# params: filter params, fail_share, min_streak
+FORCE_NEEDS_SQL = f"""
+WITH {NUMBERED_CTE},
+{QUESTION_LABELS},
+{FORCE_ORDER},
+islands AS (
+    SELECT force, question_id, count(*) AS streak
+    FROM numbered WHERE fails GROUP BY force, question_id, island
+),
+per_force AS (
+    SELECT force, question_id,
+           count(*) AS quarters_with_data,
+           count(*) FILTER (WHERE fails) AS failing_quarters,
+           max(rn) - coalesce(max(rn) FILTER (WHERE NOT fails), 0) AS current_streak,
+           CAST(sum(n_graded) AS BIGINT) AS n,
+           CAST(sum(n_failing) AS BIGINT) AS failures,
+           list(quarter ORDER BY quarter_idx) FILTER (WHERE fails) AS quarters,
+           max(quarter_idx) FILTER (WHERE fails) AS last_failing_idx
+    FROM numbered
+    GROUP BY force, question_id
+    HAVING count(*) FILTER (WHERE fails) >= ?
+)
+SELECT p.force, p.question_id, l.section, l.question, p.failing_quarters, p.quarters_with_data,
+       p.failures / nullif(p.n, 0) AS share_failing, p.n, p.failures, p.current_streak,
+       (SELECT max(streak) FROM islands i
+        WHERE i.force = p.force AND i.question_id = p.question_id) AS longest_streak,
+       p.quarters, p.last_failing_idx, l.section_no, l.ordinal
+FROM per_force p
+LEFT JOIN question_labels l USING (question_id)
+LEFT JOIN force_order o USING (force)
+ORDER BY p.current_streak DESC, p.failing_quarters DESC, share_failing DESC,
+         o.force_pos NULLS LAST, p.force, l.section_no, l.ordinal, p.question_id
+"""
+
+
+def force_training_needs(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
+    """Recurring failures per force and question, ranked for CPD planning.
+
+    Columns: force, question_id, section, question, failing_quarters (quarters the force
+    failed it, >= ``min_streak``), quarters_with_data, share_failing (of all its graded
+    answers to it in the period), n, failures, current_streak (failing quarters in a row up
+    to its latest quarter with data; 0 when the latest passed), longest_streak, quarters.
+    """
+    settings = settings_or_default(settings)
+    where, params = filters.where()
+    sql = FORCE_NEEDS_SQL.format(where=where)
+    return run(cur, sql, [*params, settings.fail_share, settings.min_streak])
+
+
+# {where} {themed}; params: filter params, (pattern, theme) per theme, min_streak
+TOPICS_SQL = f"""
+WITH {FORCE_ORDER},
+base AS (
+    SELECT force, quarter_idx, section, section_no, grade_score, lower(feedback) AS lf
+    FROM answer_facts
+    WHERE {{where}}
+),
+themed AS ({{themed}}),
+topics AS (
+    SELECT 'section' AS kind, section AS topic, min(section_no) OVER (PARTITION BY section)
+           AS topic_order, force, quarter_idx, grade_score
+    FROM base WHERE section IS NOT NULL
+    UNION ALL
+    SELECT 'theme', theme, NULL, force, quarter_idx, grade_score FROM themed
+),
+per_force AS (
+    SELECT kind, topic, force, min(topic_order) AS topic_order,
+           {N_GRADED} AS n,
+           {N_FAILING} AS failures,
+           count(DISTINCT quarter_idx) FILTER (WHERE {IS_FAILING}) AS failing_quarters
+    FROM topics
+    GROUP BY kind, topic, force
+)
+SELECT p.topic, p.kind,
+       coalesce(list(p.force ORDER BY o.force_pos NULLS LAST, p.force)
+                FILTER (WHERE p.failing_quarters >= ?), []) AS forces,
+       CAST(sum(p.failures) AS BIGINT) AS failures,
+       CAST(sum(p.n) AS BIGINT) AS n,
+       sum(p.failures) / nullif(sum(p.n), 0) AS share_failing,
+       min(p.topic_order) AS topic_order
+FROM per_force p
+LEFT JOIN force_order o USING (force)
+GROUP BY p.kind, p.topic
+"""
+
+
+def suggested_topics(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
+    """Training topics by section and by feedback theme.
+
+    Columns: topic, kind ('section' | 'theme'), forces (forces with failures on the topic
+    in >= ``min_streak`` different quarters, in region order), n_forces, failures (failing
+    answers), n (graded answers), share_failing. Ranked by how many forces need it, then
+    failures. A theme counts the answers whose feedback mentions it (``Settings.themes``).
+    """
+    settings = settings_or_default(settings)
+    patterns = _themes(settings.themes)
+    where, params = filters.where()
+    if patterns:
+        themed = themed_answers_sql(len(patterns), "base")
+        for theme, pat in patterns.items():
+            params += [pat, theme]
+    else:
+        themed = "SELECT *, NULL::VARCHAR AS theme FROM base WHERE FALSE"
+    df = run(cur, TOPICS_SQL.format(where=where, themed=themed), [*params, settings.min_streak])
+    df["n_forces"] = df["forces"].map(len).astype("int64")
+    df = df.sort_values(
+        ["n_forces", "failures", "share_failing", "kind", "topic_order", "topic"],
+        ascending=[False, False, False, True, True, True],
+        na_position="last",
+    ).reset_index(drop=True)
+    return df[["topic", "kind", "forces", "n_forces", "failures", "n", "share_failing"]]
+
+
+INTERVENTIONS_SQL = f"""
+WITH {QUESTION_LABELS}
+SELECT i.intervention_id, i.force, i.officer, i.question_id, l.question, i.topic,
+       i.delivered_on, i.notes, i.created_at, i.created_by
+FROM interventions i
+LEFT JOIN question_labels l USING (question_id)
+ORDER BY i.delivered_on DESC, i.intervention_id DESC
+"""
+
+
+def interventions(cur) -> pd.DataFrame:
+    """The intervention log, latest first."""
+    return run(cur, INTERVENTIONS_SQL)
+
+
+# The quarter (Quarter.index) a date falls in: UK financial years, Q1 = April-June.
+_DATE_QUARTER = (
+    "((CASE WHEN month(i.delivered_on) >= 4 THEN year(i.delivered_on)"
+    " ELSE year(i.delivered_on) - 1 END) * 4 + ((month(i.delivered_on) + 8) % 12) // 3)"
+)
+
+# params: quarters, quarters
+INTERVENTION_EFFECT_SQL = f"""
+WITH {QUESTION_LABELS},
+iv AS (SELECT i.*, {_DATE_QUARTER} AS delivered_idx FROM interventions i),
+matched AS (
+    SELECT iv.intervention_id,
+           CASE WHEN f.quarter_idx < iv.delivered_idx THEN 'before' ELSE 'after' END AS period,
+           f.grade_score
+    FROM iv
+    JOIN answer_facts f
+      ON f.force = iv.force
+     AND (iv.officer IS NULL OR f.officer = iv.officer)
+     AND (iv.question_id IS NULL OR f.question_id = iv.question_id)
+     AND f.quarter_idx BETWEEN iv.delivered_idx - ? AND iv.delivered_idx + ?
+     AND f.quarter_idx <> iv.delivered_idx
+),
+effect AS (
+    SELECT intervention_id,
+           avg(grade_score) FILTER (WHERE period = 'before') AS before_avg,
+           count(grade_score) FILTER (WHERE period = 'before') AS before_n,
+           count(*) FILTER (WHERE period = 'before' AND {IS_FAILING}) AS before_failing,
+           avg(grade_score) FILTER (WHERE period = 'after') AS after_avg,
+           count(grade_score) FILTER (WHERE period = 'after') AS after_n,
+           count(*) FILTER (WHERE period = 'after' AND {IS_FAILING}) AS after_failing
+    FROM matched
+    GROUP BY intervention_id
+)
+SELECT iv.intervention_id, iv.force, iv.officer, iv.question_id, l.question, iv.topic,
+       iv.delivered_on, iv.delivered_idx,
+       e.before_avg, coalesce(e.before_n, 0) AS before_n,
+       e.before_failing / nullif(e.before_n, 0) AS before_share_failing,
+       e.after_avg, coalesce(e.after_n, 0) AS after_n,
+       e.after_failing / nullif(e.after_n, 0) AS after_share_failing
+FROM iv
+LEFT JOIN effect e USING (intervention_id)
+LEFT JOIN question_labels l USING (question_id)
+ORDER BY iv.delivered_on DESC, iv.intervention_id DESC
+"""
+
+
+def intervention_effect(cur, settings: Settings | None = None, quarters: int = 2) -> pd.DataFrame:
+    """Per intervention: grades before and after it, with n.
+
+    Compares the intervention's force (and officer / question when set) in the
+    ``quarters`` quarters before the quarter it was delivered in with the ``quarters``
+    quarters after it (the delivery quarter itself is in neither). Columns:
+    intervention_id, force, officer, question_id, question, topic, delivered_on,
+    delivered_quarter, before_quarters, after_quarters, before_avg, before_n,
+    before_share_failing, after_avg, after_n, after_share_failing, change (after - before
+    average grade), change_share_failing.
+    """
+    n = max(1, int(quarters))
+    df = run(cur, INTERVENTION_EFFECT_SQL, [n, n])
+    idx = df.pop("delivered_idx")
+    df.insert(7, "delivered_quarter", idx.map(lambda i: quarter_label(int(i))))
+    df.insert(
+        8,
+        "before_quarters",
+        idx.map(lambda i: f"{quarter_label(int(i) - n)} to {quarter_label(int(i) - 1)}"),
+    )
+    df.insert(
+        9,
+        "after_quarters",
+        idx.map(lambda i: f"{quarter_label(int(i) + 1)} to {quarter_label(int(i) + n)}"),
+    )
+    df["change"] = df["after_avg"] - df["before_avg"]
+    df["change_share_failing"] = df["after_share_failing"] - df["before_share_failing"]
+    return df
