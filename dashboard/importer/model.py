@@ -158,7 +158,9 @@ class ImportPlan:
 
     def counts(self) -> dict:
         by = Counter(a.grade for a in self.answers)
-        by_grade = {g.name: by.get(g.name, 0) for g in GRADES_FIVE if g.name != "Adequate" or by.get(g.name)}
+        by_grade = {
+            g.name: by.get(g.name, 0) for g in GRADES_FIVE if g.name != "Adequate" or by.get(g.name)
+        }
         by_grade[NA] = by.get(NA, 0)
         return {
             "reviews": len(self.reviews),
@@ -185,8 +187,13 @@ class ImportPlan:
             "warnings": [w.to_json() for w in self.warnings],
             "errors": [e.to_json() for e in self.errors],
             "question_matches": [
-                {"sheet": m.sheet, "cell": m.cell, "seen": m.seen, "question_id": m.question_id,
-                 "confidence": round(m.confidence, 2)}
+                {
+                    "sheet": m.sheet,
+                    "cell": m.cell,
+                    "seen": m.seen,
+                    "question_id": m.question_id,
+                    "confidence": round(m.confidence, 2),
+                }
                 for m in self.matches
             ],
             "unmatched": [
