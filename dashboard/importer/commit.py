@@ -179,7 +179,7 @@ def _write(cur, plan: ImportPlan, who: str, is_demo: bool) -> tuple[int, list[di
             "redactions",
         )
     }
-    for rid, r in zip(ids, plan.reviews):
+    for rid, r in zip(ids, plan.reviews, strict=True):
         q = r.quarter or plan.quarter
         for k, v in (
             ("review_id", rid),
@@ -247,7 +247,7 @@ def _write(cur, plan: ImportPlan, who: str, is_demo: bool) -> tuple[int, list[di
         },
     )
     review_of_case = {}
-    for rid, r in zip(ids, plan.reviews):
+    for rid, r in zip(ids, plan.reviews, strict=True):
         review_of_case.setdefault(r.sheet, []).append(rid)
     um = {k: [] for k in ("import_id", "review_id", "sheet", "cell", "text", "grade", "feedback")}
     for u in plan.unmatched:

@@ -333,7 +333,7 @@ def read_blocks(
                     break
         if label_key is None:
             # a free line: the title, or 'Label: value' anywhere
-            for c, v in cells:
+            for _c, v in cells:
                 lv = split_label_value(v)
                 if lv:
                     res.sheet_meta.setdefault(lv[0], lv[1])
@@ -526,7 +526,7 @@ def read_transposed(grid: SheetGrid, ctx: Context, header_row: int) -> SheetResu
     # rows above the header: title and sheet-wide labels
     for r in range(1, header_row):
         cells = grid.row_cells(r)
-        for j, (c, v) in enumerate(cells):
+        for j, (_c, v) in enumerate(cells):
             key = meta_key(v) if isinstance(v, str) else None
             if key and j + 1 < len(cells):
                 res.sheet_meta.setdefault(key, cells[j + 1][1])
