@@ -43,7 +43,7 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(_fn: Callable, key: str, version: int, args: tuple, kwargs: tuple) -> Any:
+def _run(_fn: Callable, key: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
     return _fn(connection().cursor(), *args, **dict(kwargs))
 
 
@@ -53,15 +53,16 @@ def cached(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     Arguments must be hashable by Streamlit (dataclasses like Filters and Settings are).
     """
     key = f"{fn.__module__}.{fn.__qualname__}"
-    return _run(fn, key, data_version(), args, tuple(sorted(kwargs.items())))
+    db = str(store.default_db_path())  # two databases in one process (tests) never share
+    return _run(fn, key, db, data_version(), args, tuple(sorted(kwargs.items())))
 
 
 def settings() -> Settings:
-    return _settings(data_version())
+    return _settings(str(store.default_db_path()), data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _settings(version: int) -> Settings:
+def _settings(db: str, version: int) -> Settings:
     return load_settings(connection())
 
 

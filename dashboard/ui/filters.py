@@ -124,7 +124,9 @@ def filter_bar(
     if "forces" in show:
         _multiselect("Forces reviewed", "forces", list(dims["forces"]), where, "All forces")
     if "risk" in show:
-        risk_opts = [r for r in RISK_LEVELS if r in set(dims.get("risk_levels", RISK_LEVELS))] or list(RISK_LEVELS)
+        risk_opts = [
+            r for r in RISK_LEVELS if r in set(dims.get("risk_levels", RISK_LEVELS))
+        ] or list(RISK_LEVELS)
         _multiselect("Risk levels", "risk", risk_opts, where, "All risk levels")
     if "sections" in show:
         _multiselect("Sections", "sections", list(dims["sections"]), where, "All sections")
@@ -161,7 +163,14 @@ def clear() -> None:
         st.query_params.pop(p, None)
 
 
-def url_choice(label: str, options: list[str], param: str, default: str | None = None, where=None) -> str | None:
+def url_choice(
+    label: str,
+    options: list[str],
+    param: str,
+    default: str | None = None,
+    where=None,
+    format_func=str,
+) -> str | None:
     """A single choice (a quarter, a force) kept in session state and the URL as ``param``."""
     where = where or st
     if not options:
@@ -171,12 +180,15 @@ def url_choice(label: str, options: list[str], param: str, default: str | None =
         url = st.query_params.get(param)
         kept = st.session_state.get(keep)
         st.session_state[key] = (
-            url if url in options
-            else kept if kept in options
-            else default if default in options
+            url
+            if url in options
+            else kept
+            if kept in options
+            else default
+            if default in options
             else options[-1]
         )
-    value = where.selectbox(label, options, key=key)
+    value = where.selectbox(label, options, key=key, format_func=format_func)
     st.session_state[keep] = value
     if st.query_params.get(param) != value:
         st.query_params[param] = value

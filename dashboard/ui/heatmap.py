@@ -38,8 +38,12 @@ METRICS: dict[str, str] = {
     "n": "Count of graded answers",
 }
 ROW_LABELS = {"question": "Question", "section": "Section"}
-COL_LABELS = {"force": "Force reviewed", "quarter": "Quarter", "risk_level": "Risk level",
-              "reviewing_force": "Reviewing force"}
+COL_LABELS = {
+    "force": "Force reviewed",
+    "quarter": "Quarter",
+    "risk_level": "Risk level",
+    "reviewing_force": "Reviewing force",
+}
 _SHARE_SCALES = {
     # sequential scales from white to the grade colour they are about
     "share_failing": lambda five: [[0, "#FFFFFF"], [1, grade_scale(five)[-1].colour]],
@@ -92,7 +96,11 @@ def layout_rows(m: pd.DataFrame, rows: str) -> list[dict]:
             lines.append({"kind": "section", "key": None, "label": f"{no}{sec}"})
             last_section = r.section
         if rows == "question":
-            label = f"{r.row_key}  {_short(r.row_label)}" if r.row_label != r.row_key else str(r.row_key)
+            label = (
+                f"{r.row_key}  {_short(r.row_label)}"
+                if r.row_label != r.row_key
+                else str(r.row_key)
+            )
         else:
             label = _short(r.row_label)
         lines.append({"kind": "row", "key": r.row_key, "label": label, "full": r.row_label})
@@ -126,8 +134,11 @@ def cell_text(r, metric: str, five: bool) -> str:
 
 def _hover(r, metric: str, rows: str, cols: str, five: bool) -> str:
     n = int(r["n"]) if _num(r["n"]) is not None else 0
-    head = f"<b>{plain(r['row_key'])}</b> {plain(_short(r['row_label'], 90))}" if rows == "question" \
+    head = (
+        f"<b>{plain(r['row_key'])}</b> {plain(_short(r['row_label'], 90))}"
+        if rows == "question"
         else f"<b>{plain(r['row_label'])}</b>"
+    )
     lines = [head, f"{COL_LABELS[cols]}: {plain(r['col_label'])}"]
     avg = _num(r["avg_score"])
     if n:
@@ -188,11 +199,21 @@ def build_figure(
         shover.append(_hover(r, metric, rows, cols, five))
 
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(
-        z=mask, x=list(range(nc)), y=list(range(nr)), zmin=0, zmax=1,
-        colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
-        hoverinfo="skip", xgap=2, ygap=2, name="no data",
-    ))
+    fig.add_trace(
+        go.Heatmap(
+            z=mask,
+            x=list(range(nc)),
+            y=list(range(nr)),
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+            showscale=False,
+            hoverinfo="skip",
+            xgap=2,
+            ygap=2,
+            name="no data",
+        )
+    )
     font_size = 17 if present else 13
     if metric == "grade":
         k = len(cats)
@@ -203,29 +224,56 @@ def build_figure(
     else:
         zmax = max([v for row in z for v in row if v is not None] or [1]) if metric == "n" else 1
         value = go.Heatmap(
-            z=z, zmin=0, zmax=zmax, colorscale=_SHARE_SCALES[metric](five), showscale=True,
+            z=z,
+            zmin=0,
+            zmax=zmax,
+            colorscale=_SHARE_SCALES[metric](five),
+            showscale=True,
             colorbar=dict(title=METRICS[metric], thickness=12, len=0.5, y=1, yanchor="top"),
         )
     value.update(
-        x=list(range(nc)), y=list(range(nr)), text=text, texttemplate="%{text}",
-        textfont=dict(size=font_size), hoverinfo="skip", xgap=2, ygap=2, name="grades",
+        x=list(range(nc)),
+        y=list(range(nr)),
+        text=text,
+        texttemplate="%{text}",
+        textfont=dict(size=font_size),
+        hoverinfo="skip",
+        xgap=2,
+        ygap=2,
+        name="grades",
     )
     fig.add_trace(value)
 
     row_px = 36 if present else 28
-    fig.add_trace(go.Scatter(
-        x=sx, y=sy, mode="markers", customdata=sdata, hovertext=shover,
-        hovertemplate="%{hovertext}<extra></extra>", name="cells", showlegend=False,
-        marker=dict(symbol="square", size=row_px - 4, color="rgba(0,0,0,0)"),
-        selected=dict(marker=dict(color="rgba(0,0,0,0)")),
-        unselected=dict(marker=dict(opacity=1)),
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=sx,
+            y=sy,
+            mode="markers",
+            customdata=sdata,
+            hovertext=shover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            name="cells",
+            showlegend=False,
+            marker=dict(symbol="square", size=row_px - 4, color="rgba(0,0,0,0)"),
+            selected=dict(marker=dict(color="rgba(0,0,0,0)")),
+            unselected=dict(marker=dict(opacity=1)),
+        )
+    )
     if metric == "grade":  # a legend: colour always named
         for g, c in zip(cats, colours, strict=True):
-            fig.add_trace(go.Scatter(
-                x=[None], y=[None], mode="markers", name=g, hoverinfo="skip",
-                marker=dict(symbol="square", size=14, color=c, line=dict(width=1, color="#888888")),
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=g,
+                    hoverinfo="skip",
+                    marker=dict(
+                        symbol="square", size=14, color=c, line=dict(width=1, color="#888888")
+                    ),
+                )
+            )
     ticktext = [
         f"<b>{plain(ln['label'])}</b>" if ln["kind"] == "section" else plain(ln["label"])
         for ln in lines
@@ -234,12 +282,25 @@ def build_figure(
         col_label = next((c["label"] for c in columns if c["key"] == selected.get("col_key")), None)
         if col_label in x_of:
             i, j = y_of[selected["row_key"]], x_of[col_label]
-            fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
-                          line=dict(color="#1A1A1A", width=3))
+            fig.add_shape(
+                type="rect",
+                x0=j - 0.5,
+                x1=j + 0.5,
+                y0=i - 0.5,
+                y1=i + 0.5,
+                line=dict(color="#1A1A1A", width=3),
+            )
     for i, ln in enumerate(lines):  # a rule above every section header
         if ln["kind"] == "section" and i:
-            fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=i - 0.5, y1=i - 0.5,
-                          line=dict(color="#555555", width=1))
+            fig.add_shape(
+                type="line",
+                xref="paper",
+                x0=0,
+                x1=1,
+                y0=i - 0.5,
+                y1=i - 0.5,
+                line=dict(color="#555555", width=1),
+            )
     fig.update_layout(
         height=max(260, 140 + nr * row_px),
         margin=dict(l=10, r=10, t=90, b=10),
@@ -249,15 +310,33 @@ def build_figure(
         dragmode=False,
         clickmode="event+select",
         font=dict(size=font_size),
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", xanchor="left",
-                    itemclick=False, itemdoubleclick=False),
+        legend=dict(
+            orientation="h",
+            x=0,
+            y=1.0,
+            yanchor="bottom",
+            xanchor="left",
+            itemclick=False,
+            itemdoubleclick=False,
+        ),
         xaxis=dict(
-            tickvals=list(range(nc)), ticktext=[plain(c["label"]) for c in columns], side="top",
-            range=[-0.5, nc - 0.5], showgrid=False, zeroline=False, fixedrange=True, automargin=True,
+            tickvals=list(range(nc)),
+            ticktext=[plain(c["label"]) for c in columns],
+            side="top",
+            range=[-0.5, nc - 0.5],
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+            automargin=True,
         ),
         yaxis=dict(
-            tickvals=list(range(nr)), ticktext=ticktext, range=[nr - 0.5, -0.5], showgrid=False,
-            zeroline=False, fixedrange=True, automargin=True,
+            tickvals=list(range(nr)),
+            ticktext=ticktext,
+            range=[nr - 0.5, -0.5],
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+            automargin=True,
         ),
     )
     if metric == "grade":
@@ -284,7 +363,10 @@ def selected_cell(key: str, rows: str, cols: str) -> dict | None:
         cd = next((p.get("customdata") for p in points if p.get("customdata")), None)
         if cd:
             st.session_state[_cell_state_key(key)] = {
-                "rows": rows, "cols": cols, "row_key": cd[0], "col_key": cd[1] if len(cd) > 1 else None,
+                "rows": rows,
+                "cols": cols,
+                "row_key": cd[0],
+                "col_key": cd[1] if len(cd) > 1 else None,
             }
     cell = st.session_state.get(_cell_state_key(key))
     if cell and (cell.get("rows") != rows or cell.get("cols") != cols):
@@ -294,7 +376,12 @@ def selected_cell(key: str, rows: str, cols: str) -> dict | None:
 
 def pick_cell(key: str, rows: str, cols: str, row_key: str, col_key: str | None) -> None:
     """Select a cell without a click (tests, links)."""
-    st.session_state[_cell_state_key(key)] = {"rows": rows, "cols": cols, "row_key": row_key, "col_key": col_key}
+    st.session_state[_cell_state_key(key)] = {
+        "rows": rows,
+        "cols": cols,
+        "row_key": row_key,
+        "col_key": col_key,
+    }
 
 
 def heatmap(
@@ -312,9 +399,15 @@ def heatmap(
         st.caption("No answers for these filters.")
         return None
     cell = selected_cell(key, rows, cols)
-    fig = build_figure(m, rows=rows, cols=cols, metric=metric, five=five, present=present, selected=cell)
+    fig = build_figure(
+        m, rows=rows, cols=cols, metric=metric, five=five, present=present, selected=cell
+    )
     st.plotly_chart(
-        fig, key=key, on_select="rerun", selection_mode=("points",), width="stretch",
+        fig,
+        key=key,
+        on_select="rerun",
+        selection_mode=("points",),
+        width="stretch",
         config={"displayModeBar": False, "scrollZoom": False},
     )
     return cell
@@ -328,16 +421,23 @@ def cell_panel(filters: Filters, cell: dict, m: pd.DataFrame, *, key: str) -> No
     from dashboard.ui.text import plain as md_plain
 
     rows, cols = cell["rows"], cell["cols"]
-    hit = m[(m["row_key"] == cell["row_key"]) & (m["col_key"].astype(object).eq(cell["col_key"])
-                                                  | (m["col_key"].isna() & (cell["col_key"] is None)))]
+    hit = m[
+        (m["row_key"] == cell["row_key"])
+        & (
+            m["col_key"].astype(object).eq(cell["col_key"])
+            | (m["col_key"].isna() & (cell["col_key"] is None))
+        )
+    ]
     row_label = hit["row_label"].iloc[0] if len(hit) else cell["row_key"]
     col_label = hit["col_label"].iloc[0] if len(hit) else (cell["col_key"] or "Not recorded")
     answers = data.frame(cell_answers, filters, rows, cell["row_key"], cols, cell["col_key"])
     with st.container(border=True, key=f"{key}_panel"):
         top = st.columns([0.85, 0.15])
         title = f"{cell['row_key']} {row_label}" if rows == "question" else str(row_label)
-        top[0].markdown(f"**Answers behind the cell:** {md_plain(title)}  \n"
-                        f"{COL_LABELS[cols]}: **{md_plain(col_label)}** - {len(answers)} answers")
+        top[0].markdown(
+            f"**Answers behind the cell:** {md_plain(title)}  \n"
+            f"{COL_LABELS[cols]}: **{md_plain(col_label)}** - {len(answers)} answers"
+        )
         if top[1].button("Close", key=f"{key}_close", icon=":material/close:"):
             st.session_state.pop(_cell_state_key(key), None)
             st.rerun()
@@ -345,18 +445,38 @@ def cell_panel(filters: Filters, cell: dict, m: pd.DataFrame, *, key: str) -> No
             st.caption("No answers behind this cell for the current filters.")
             return
         show_table(
-            answers[["quarter", "force", "reviewing_force", "risk_level", "officer", "case_id",
-                     "question_id", "grade", "feedback", "question"]],
-            "cell answers", key=f"{key}_answers",
+            answers[
+                [
+                    "quarter",
+                    "force",
+                    "reviewing_force",
+                    "risk_level",
+                    "officer",
+                    "case_id",
+                    "question_id",
+                    "grade",
+                    "feedback",
+                    "question",
+                ]
+            ],
+            "cell answers",
+            key=f"{key}_answers",
             column_config={"feedback": st.column_config.TextColumn("feedback", width="large")},
         )
         st.caption("Feedback, in full:")
         for a in answers.head(60).to_dict("records"):
-            who = " - ".join(str(v) for v in (
-                a["grade"] or "ungraded", a["quarter"], a["force"], f"{a['risk_level']} risk" if a["risk_level"] else None,
-                f"reviewed by {a['reviewing_force']}" if a["reviewing_force"] else None,
-                f"officer {a['officer']}" if a["officer"] else None,
-            ) if v)
+            who = " - ".join(
+                str(v)
+                for v in (
+                    a["grade"] or "ungraded",
+                    a["quarter"],
+                    a["force"],
+                    f"{a['risk_level']} risk" if a["risk_level"] else None,
+                    f"reviewed by {a['reviewing_force']}" if a["reviewing_force"] else None,
+                    f"officer {a['officer']}" if a["officer"] else None,
+                )
+                if v
+            )
             with st.container(border=True):
                 st.text(who)
                 st.text(a["feedback"] if a["feedback"] else "(no feedback written)")

@@ -19,7 +19,9 @@ def _flat(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+            out[col] = out[col].map(
+                lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
+            )
     return out
 
 
@@ -29,8 +31,12 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 def _log_download(name: str, rows: int, filters: str | None) -> None:
     # a single INSERT: an audit line is not a data change, so caches stay valid
-    store.audit(data.connection().cursor(), who(), "export",
-                {"what": name, "rows": rows, "format": "csv", "filters": filters})
+    store.audit(
+        data.connection().cursor(),
+        who(),
+        "export",
+        {"what": name, "rows": rows, "format": "csv", "filters": filters},
+    )
 
 
 def slug(text: str) -> str:

@@ -74,16 +74,51 @@ def build(path: Path | str, demo: bool = False, quarters: list[int] | None = Non
                 for risk in RISK_LEVELS:
                     rid += 1
                     officer = officer_for(force, risk)
-                    review_rows.append([rid, 1, True, None, q.label, qi, q.start, force, reviewer, risk,
-                                        f"case-{rid:04d}", officer, "reviewer", None, None, version,
-                                        force, None])
+                    review_rows.append(
+                        [
+                            rid,
+                            1,
+                            True,
+                            None,
+                            q.label,
+                            qi,
+                            q.start,
+                            force,
+                            reviewer,
+                            risk,
+                            f"case-{rid:04d}",
+                            officer,
+                            "reviewer",
+                            None,
+                            None,
+                            version,
+                            force,
+                            None,
+                        ]
+                    )
                     for qu in questions:
                         g = grade_for(force, qi, risk, qu.question_id, officer)
                         fb = f"{g.name} feedback for {qu.question_id} ({force}, {q.label}, {risk})"
-                        if force == "Cumbria" and qu.question_id == "6.3" and qi == quarters[-1] and risk == "Low":
+                        if (
+                            force == "Cumbria"
+                            and qu.question_id == "6.3"
+                            and qi == quarters[-1]
+                            and risk == "Low"
+                        ):
                             fb = NASTY
-                        answer_rows.append([rid, qu.question_id, g.name, g.score, "both", fb, 1.0,
-                                            f"E{10 + qu.ordinal}", 0])
+                        answer_rows.append(
+                            [
+                                rid,
+                                qu.question_id,
+                                g.name,
+                                g.score,
+                                "both",
+                                fb,
+                                1.0,
+                                f"E{10 + qu.ordinal}",
+                                0,
+                            ]
+                        )
         cur.executemany("INSERT INTO reviews VALUES (" + ",".join("?" * 18) + ")", review_rows)
         cur.executemany("INSERT INTO answers VALUES (" + ",".join("?" * 9) + ")", answer_rows)
     return con

@@ -1,0 +1,91 @@
+"""Regenerate docs/screenshots/*.png: every page of the app at 1920x1080 on the demo data.
+
+    python bench/screenshots.py [--db PATH] [--out docs/screenshots] [--pages overview,heatmap]
+
+Without --db it builds the demo database (``python -m dashboard demo``) in a temporary
+directory. Needs Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.ui.pages import PAGES  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, wait_for_app  # noqa: E402
+
+# extra query strings that make a screenshot show the page at its best
+EXTRA = {"heatmap": "", "force": "profile=Cumbria"}
+
+
+def settle(page) -> None:
+    """Wait for the script run and for every chart and skeleton to finish drawing."""
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000
+    )
+    wait_for_app(page)
+    page.wait_for_timeout(1200)
+
+
+def shoot(db: Path, out: Path, only: set[str] | None, tmp: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    app = App(db, tmp)
+    written = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+            page = ctx.new_page()
+            page.set_default_timeout(60_000)
+            for p in PAGES:
+                if only and p.url_path not in only:
+                    continue
+                query = EXTRA.get(p.url_path, "")
+                path = "" if p is PAGES[0] else p.url_path  # the default page lives at /
+                page.goto(f"{app.url}/{path}" + (f"?{query}" if query else ""))
+                settle(page)
+                target = out / f"{p.file.removesuffix('.py').lower()}.png"
+                page.screenshot(path=str(target))
+                written.append(target)
+                print(target)
+            browser.close()
+    finally:
+        app.stop()
+    return written
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", type=Path)
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    ap.add_argument("--pages", help="comma-separated url paths (default: all)")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        db = args.db
+        if db is None:
+            db = tmp / "demo.duckdb"
+            env = dict(os.environ, ARMS_KEY_FILE=str(tmp / "pseudonym.key"))
+            subprocess.run(
+                [sys.executable, "-m", "dashboard", "--db", str(db), "demo"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
+        os.environ.setdefault("ARMS_NO_AUTODEMO", "1")
+        shoot(db, args.out, set(args.pages.split(",")) if args.pages else None, tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Feedback explorer: search and filter the reviewers' written feedback; themes from an
+editable keyword list; export the selection. Feedback is shown as plain text only."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from analysis.feedback import search_feedback, theme_counts
+from dashboard.settings import save_settings
+from dashboard.ui import chrome, data, filters
+from dashboard.ui.charts import show
+from dashboard.ui.tables import show_table
+from dashboard.vocab import NA, grade_scale
+
+LIMIT = 2000
+
+st.title("Feedback explorer")
+f = filters.filter_bar()
+settings = data.settings()
+themes = st.session_state.get("_themes") or settings.themes
+
+c = st.columns([0.4, 0.3, 0.3])
+with c[0]:
+    if "w_text" not in st.session_state:
+        st.session_state["w_text"] = st.query_params.get("text", "")
+    text = st.text_input(
+        "Search the feedback",
+        key="w_text",
+        placeholder='words or "a quoted phrase", e.g. visor "home visit"',
+    )
+    if text:
+        st.query_params["text"] = text
+    else:
+        st.query_params.pop("text", None)
+with c[1]:
+    grade_opts = [g.name for g in grade_scale(settings.five_grades)] + [NA]
+    grades = st.multiselect("Grades", grade_opts, key="w_fb_grades", placeholder="All grades")
+with c[2]:
+    chosen = st.multiselect("Themes", list(themes), key="w_fb_themes", placeholder="Any theme")
+
+with st.expander("Themes and their keywords", icon=":material/label:"):
+    st.caption(
+        "A theme matches feedback containing any of its keywords at the start of a word "
+        "(case does not matter). Edit here to try a change; save to make it everyone's."
+    )
+    edited = st.data_editor(
+        pd.DataFrame({"theme": list(themes), "keywords": [" | ".join(v) for v in themes.values()]}),
+        num_rows="dynamic",
+        hide_index=True,
+        key="theme_editor",
+        width="stretch",
+    )
+    new = {
+        str(r.theme).strip(): [k.strip() for k in str(r.keywords or "").split("|") if k.strip()]
+        for r in edited.itertuples()
+        if isinstance(r.theme, str) and r.theme.strip()
+    }
+    b = st.columns(3)
+    if b[0].button("Use for this session", disabled=new == themes):
+        st.session_state["_themes"] = new
+        st.rerun()
+    if b[1].button("Save for everyone", disabled=new == settings.themes):
+        save_settings(data.connection(), {"themes": new}, chrome.who())
+        st.session_state.pop("_themes", None)
+        st.rerun()
+    if "_themes" in st.session_state and b[2].button("Back to the saved themes"):
+        st.session_state.pop("_themes")
+        st.rerun()
+
+desc = filters.describe(f)
+st.subheader("Themes in the feedback")
+tc = data.frame(theme_counts, f, themes)
+if len(tc) and tc["answers"].sum():
+    d = tc.assign(
+        label=tc.apply(
+            lambda r: f"{r['share_failing']:.0%} of n={int(r['n'])}" if r["n"] else "n=0", axis=1
+        )
+    )
+    fig = px.bar(
+        d,
+        x="answers",
+        y="theme",
+        orientation="h",
+        text="label",
+        custom_data=["n", "failing"],
+        labels={"answers": "answers whose feedback mentions the theme", "theme": ""},
+    )
+    fig.update_traces(
+        hovertemplate="%{y}: %{x} answers<br>failing %{customdata[1]} of n = %{customdata[0]} graded<extra></extra>",
+        textposition="outside",
+    )
+    fig.update_layout(
+        height=60 + 32 * len(d),
+        margin=dict(l=10, r=40, t=10, b=10),
+        yaxis=dict(autorange="reversed"),
+    )
+    show(fig, "themes_chart")
+    st.caption(
+        "Bar: answers mentioning the theme; label: the share of them graded as failing, of n graded."
+    )
+else:
+    st.caption("No feedback mentions any theme for these filters.")
+with st.expander("Theme table"):
+    show_table(
+        tc,
+        "feedback themes",
+        key="fb_themes",
+        filters_text=desc,
+        column_config={
+            "share_failing": st.column_config.NumberColumn("share failing", format="percent")
+        },
+    )
+
+st.subheader("Feedback")
+res = data.frame(search_feedback, f, text, tuple(grades), tuple(chosen), themes, LIMIT)
+more = " (the newest shown; narrow the search to see older)" if len(res) >= LIMIT else ""
+st.caption(f"{len(res):,} answers{more}; {desc}.")
+show_table(
+    res[
+        [
+            "quarter",
+            "force",
+            "risk_level",
+            "officer",
+            "question_id",
+            "question",
+            "grade",
+            "feedback",
+            "reviewing_force",
+        ]
+    ]
+    if len(res)
+    else res,
+    "feedback selection",
+    key="fb_results",
+    filters_text=desc,
+    column_config={"feedback": st.column_config.TextColumn("feedback", width="large")},
+    empty="No feedback matches.",
+)
+if len(res):
+    st.caption("Read in full (first 25):")
+    for a in res.head(25).to_dict("records"):
+        with st.container(border=True):
+            st.text(
+                " - ".join(
+                    str(v)
+                    for v in (
+                        a["grade"] or "ungraded",
+                        a["quarter"],
+                        a["force"],
+                        a["risk_level"],
+                        f"Q{a['question_id']}",
+                    )
+                    if v
+                )
+            )
+            st.text(a["feedback"])
