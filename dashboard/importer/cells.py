@@ -19,6 +19,7 @@ from dashboard.importer.colours import fill_rgb, theme_colours
 from dashboard.vocab import grade_for_colour
 
 RC = tuple[int, int]
+_GUARDED = "=+-@\t\r"
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -108,6 +109,8 @@ def load_grids(data: bytes, five: bool = False) -> WorkbookGrids:
                 v = cell._value
                 if isinstance(v, str):
                     v = v.strip()
+                    if len(v) > 1 and v[0] == "'" and v[1] in _GUARDED:
+                        v = v[1:]  # our own exports' formula-injection guard, undone
                     if not v:
                         v = None
                 if v is not None:

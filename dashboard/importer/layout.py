@@ -34,7 +34,8 @@ from dashboard.importer.matching import QuestionMatcher
 from dashboard.importer.model import AnswerRecord, Issue, QuestionMatch, UnmatchedRow
 from dashboard.vocab import NA, parse_grade, parse_quarter
 
-STRONG = 0.75  # a text this close to a question marks a question row / column
+STRONG = 0.75
+SHEET_KEYS = ("reviewing_force", "quarter", "force")  # one value for the whole sheet, usually  # a text this close to a question marks a question row / column
 
 
 @dataclass
@@ -342,6 +343,13 @@ def read_blocks(
             continue
         if label_key == "consumed":
             continue
+        if label_key in SHEET_KEYS:
+            vals = [(c, v) for c, v in cells if c > label_col and v is not None]
+            distinct = {str(v) for _c, v in vals}
+            if len(distinct) == 1:
+                res.sheet_meta.setdefault(label_key, vals[0][1])
+                res.sheet_meta.setdefault(f"{label_key}@", cell_ref(r, vals[0][0]))
+                continue
         found_any = False
         for i, (g, _fb, end) in enumerate(bounds):
             for c in range(g, end):
