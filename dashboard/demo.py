@@ -139,9 +139,9 @@ LOCAL_REF_PREFIX = {
 # --------------------------------------------------------------- grade chances
 
 # weights for (Outstanding, Good, Requires improvement, Inadequate)
-NORMAL = (0.09, 0.61, 0.24, 0.06)
+NORMAL = (0.12, 0.74, 0.12, 0.02)
 STRONG = (0.62, 0.35, 0.03, 0.0)
-WEAK = (0.02, 0.36, 0.46, 0.16)
+WEAK = (0.03, 0.45, 0.40, 0.12)
 IMPROVED = (0.12, 0.74, 0.12, 0.02)
 FORCE_LEAN = {  # a little character per force: shifts weight between Good and failures
     "Cheshire": 0.04,
@@ -603,7 +603,7 @@ def generate_quarter(
     sheets: list[ForceSheet] = []
     for force in names:
         reviewing = reviewers[force]
-        lean = FORCE_LEAN.get(force, 0.0) + 0.01 * offset  # the region slowly improves
+        lean = FORCE_LEAN.get(force, 0.0) + 0.005 * offset  # the region slowly improves
         officers = list(OFFICERS.get(force) or (f"DC {rng.randint(1000, 9999)} Smith",))
         rng.shuffle(officers)
         cases: list[CaseColumn] = []
