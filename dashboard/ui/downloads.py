@@ -26,8 +26,10 @@ TIDY_FORMATS = {
 
 
 def _log(con, who: str, detail: dict) -> None:
-    # one row, auto-committed: a disclosure is not a data change, so the data version stays
-    store.audit(con.cursor(), who, "export", detail)
+    # a disclosure is not a data change, so the data version (and every cache) stays
+    from dashboard.exports.tidy import audit_export
+
+    audit_export(con, who, detail)
 
 
 def _quarter(label: str | Quarter) -> Quarter:
@@ -47,7 +49,9 @@ def regional_bytes(con, quarter: str, who: str) -> bytes:
     from dashboard.exports.regional import regional_workbook_bytes
 
     data = regional_workbook_bytes(con, _quarter(quarter))
-    _log(con, who, {"format": "regional", "quarter": quarter, "bytes": len(data)})
+    _log(
+        con, who, {"kind": "regional", "via": "upload page", "quarter": quarter, "bytes": len(data)}
+    )
     return data
 
 
@@ -56,7 +60,7 @@ def template_file_bytes(con, quarter: str, force: str | None, who: str) -> bytes
     from dashboard.exports.template import template_bytes
 
     data = template_bytes(con, _quarter(quarter), force=force)
-    _log(con, who, {"format": "template", "quarter": quarter, "force": force})
+    _log(con, who, {"kind": "template", "via": "upload page", "quarter": quarter, "force": force})
     return data
 
 
@@ -75,8 +79,9 @@ def tidy_bytes(con, filters: Filters, fmt: str, who: str) -> bytes:
         con,
         who,
         {
-            "format": "tidy",
-            "file_format": fmt,
+            "kind": "tidy",
+            "via": "upload page",
+            "format": fmt,
             "rows": len(df),
             "filters": _filters_detail(filters),
         },
@@ -90,7 +95,7 @@ def summary_bytes(con, quarter: str, who: str) -> bytes:
 
     text = summary.quarter_summary_text(con, _quarter(quarter))
     data = text.encode("utf-8") if isinstance(text, str) else text
-    _log(con, who, {"format": "summary", "quarter": quarter})
+    _log(con, who, {"kind": "summary", "via": "upload page", "quarter": quarter})
     return data
 
 

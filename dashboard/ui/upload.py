@@ -57,6 +57,16 @@ def sha256(data: bytes) -> str:
 # --------------------------------------------------------------------- pure tables
 
 
+def review_quarters(plan: ImportPlan) -> list[str]:
+    """Quarters carried by the rows themselves (a tidy file), oldest first."""
+    return [q.label for q in sorted({r.quarter for r in plan.reviews if r.quarter})]
+
+
+def needs_quarter(plan: ImportPlan) -> bool:
+    """Refused only because the quarter could not be found: choosing one reads it again."""
+    return plan.status == "rejected" and any(i.kind == "no-quarter" for i in plan.errors)
+
+
 def summary_line(plan: ImportPlan) -> str:
     """One line: quarter (and where it came from), forces, reviews, answers, warnings."""
     if plan.status == "rejected":
@@ -64,6 +74,8 @@ def summary_line(plan: ImportPlan) -> str:
     c = plan.counts()
     if plan.quarter is not None:
         q = plan.quarter.label + (f" (from {plan.quarter_source})" if plan.quarter_source else "")
+    elif review_quarters(plan):
+        q = " to ".join(dict.fromkeys([review_quarters(plan)[0], review_quarters(plan)[-1]]))
     else:
         q = "quarter not found"
     forces = plan.forces()
@@ -264,7 +276,7 @@ def can_import(entry: Entry) -> tuple[bool, str | None]:
         return False, plan.reason
     if (entry.effects or {}).get("duplicate_of"):
         return False, "already imported"
-    if plan.quarter is None:
+    if plan.quarter is None and not all(r.quarter for r in plan.reviews):
         return False, "choose the quarter first"
     if not plan.reviews:
         return False, "no reviews were found"
@@ -461,13 +473,17 @@ def _do_undo(con, import_id: int, who: str) -> None:
             f"({exc.__class__.__name__}: {str(exc)[:200]}).",
         )
         return
-    if result.get("status") in ("undone", "ok", None):
+    if result.get("status") == "undone":
         restored = result.get("restored") or []
-        extra = f" Restored the data it had replaced ({len(restored)} imports)." if restored else ""
+        extra = (
+            f" The data it had replaced is back ({len(restored)} force-quarters)."
+            if restored
+            else ""
+        )
         message(
             "success",
-            f"Import #{import_id} undone: its reviews no longer count."
-            f" The history keeps the event.{extra}",
+            f"Import #{import_id} undone: {result.get('reviews_removed', 0)} reviews removed. "
+            f"The history keeps the event.{extra}",
         )
     else:
         message("error", f"Import #{import_id} was not undone: {result.get('reason') or result}")
@@ -498,30 +514,11 @@ def report(
         )
         if plan.status == "rejected":
             st.error(plain(plan.reason or "refused"), icon=":material/block:")
+            if needs_quarter(plan):
+                _quarter_chooser(con, entry, read)
             st.button("Dismiss", key=f"upl_dismiss_{key}", on_click=_do_cancel, args=(key,))
             return
-
-        # the quarter: detected, or chosen (the file is then read again)
-        options = quarter_options(plan.quarter, ())
-        current = plan.quarter.label if plan.quarter else None
-        choice = st.selectbox(
-            "Quarter",
-            options,
-            index=options.index(current) if current in options else None,
-            placeholder=NO_QUARTER,
-            key=f"upl_q_{key}",
-            help="Detected from the workbook's title, sheet names or file name; change it "
-            "if it is wrong. The file is read again with the quarter you choose.",
-        )
-        if plan.quarter is None:
-            st.warning("The quarter could not be found in this workbook: choose it above.")
-        elif plan.quarter_source:
-            st.caption(plain(f"Quarter {plan.quarter.label} taken from the {plan.quarter_source}."))
-        if choice and choice != current and choice != entry.quarter_given:
-            with st.spinner(f"Reading the file again as {choice}..."):
-                new = _read(con, entry.name, entry.data, key, choice, read)
-            _state()[key] = new
-            st.rerun()
+        _quarter_chooser(con, entry, read)
 
         st.text(summary_line(plan))
         st.dataframe(sheet_table(plan), hide_index=True, width="stretch")
@@ -576,6 +573,33 @@ def report(
         c2.button("Cancel", key=f"upl_cancel_{key}", on_click=_do_cancel, args=(key,))
         if not ok and why:
             c3.caption(plain(f"Import is not possible: {why}"))
+
+
+def _quarter_chooser(con, entry: Entry, read: Callable) -> None:
+    """The quarter: detected, or chosen (the file is then read again with ``quarter=``)."""
+    plan, key = entry.plan, entry.sha256
+    per_row = review_quarters(plan)
+    if plan.quarter is None and per_row and plan.status != "rejected":
+        st.caption(plain("Quarters read from the rows: " + ", ".join(per_row)))
+        return
+    options = quarter_options(plan.quarter, ())
+    current = plan.quarter.label if plan.quarter else None
+    choice = st.selectbox(
+        "Quarter",
+        options,
+        index=options.index(current) if current in options else None,
+        placeholder=NO_QUARTER,
+        key=f"upl_q_{key}",
+        help="Detected from the workbook's title, sheet names or file name; change it "
+        "if it is wrong. The file is read again with the quarter you choose.",
+    )
+    if plan.quarter is not None and plan.quarter_source:
+        st.caption(plain(f"Quarter {plan.quarter.label} taken from the {plan.quarter_source}."))
+    if choice and choice != current and choice != entry.quarter_given:
+        with st.spinner(f"Reading the file again as {choice}..."):
+            new = _read(con, entry.name, entry.data, key, choice, read)
+        _state()[key] = new
+        st.rerun()
 
 
 def import_all_button(con, entries: list[Entry], who: str) -> None:
