@@ -89,13 +89,48 @@ def tidy_bytes(con, filters: Filters, fmt: str, who: str) -> bytes:
     return data
 
 
-def summary_bytes(con, quarter: str, who: str) -> bytes:
-    """The quarter summary a lead can paste or present (text), logged."""
+def summary_bytes(con, quarter: str, who: str, html: bool = False) -> bytes:
+    """The quarter summary a lead can paste (Markdown-safe text) or present (HTML), logged."""
     from dashboard.exports import summary
 
-    text = summary.quarter_summary_text(con, _quarter(quarter))
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    _log(con, who, {"kind": "summary", "via": "upload page", "quarter": quarter})
+    q = _quarter(quarter)
+    text = summary.quarter_summary_html(con, q) if html else summary.quarter_summary_text(con, q)
+    _log(
+        con,
+        who,
+        {
+            "kind": "summary",
+            "via": "upload page",
+            "quarter": quarter,
+            "format": "html" if html else "text",
+        },
+    )
+    return text.encode("utf-8")
+
+
+def heatmap_png(con, quarter: str, who: str) -> bytes:
+    """The quarter's question x force grade heatmap as a PNG slide, logged."""
+    from analysis.matrix import grade_matrix
+    from dashboard.exports.charts import figure_png
+    from dashboard.settings import load_settings
+    from dashboard.ui.heatmap import build_figure
+
+    q = _quarter(quarter)
+    settings = load_settings(con)
+    m = grade_matrix(
+        con.cursor(),
+        Filters(quarter_from=q.index, quarter_to=q.index),
+        rows="question",
+        cols="force",
+        settings=settings,
+    )
+    if m.empty:
+        raise ValueError(f"no data for {quarter}")
+    fig = build_figure(m, rows="question", cols="force", five=settings.five_grades)
+    fig.update_layout(title=f"ARMS peer review grades by question and force, {quarter}")
+    height = max(900, 28 * (m["row_key"].nunique() + 12))
+    data = figure_png(fig, width=1920, height=height)
+    _log(con, who, {"kind": "chart", "via": "upload page", "quarter": quarter, "chart": "heatmap"})
     return data
 
 
@@ -189,17 +224,38 @@ def section(con, who: str) -> None:
         disabled=not with_data,
     )
 
-    st.markdown("**Quarter summary** - a short text for the meeting or an email.")
+    st.markdown(
+        "**Meeting material** - the quarter summary to paste or present, and the grade "
+        "heatmap as a picture for slides."
+    )
     if with_data:
-        c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+        c1, c2, c3, c4 = st.columns([2, 2, 2, 2], vertical_alignment="bottom")
         sq = c1.selectbox("Quarter", with_data, key="dl_summary_quarter")
         c2.download_button(
-            f"Download summary {sq}",
+            "Summary (text)",
             data=lambda: summary_bytes(con, sq, who),
             file_name=f"ARMS_summary_{file_stub(sq)}.md",
             mime="text/markdown",
             key="dl_summary",
             icon=":material/download:",
+            on_click="ignore",
+        )
+        c3.download_button(
+            "Summary (HTML page)",
+            data=lambda: summary_bytes(con, sq, who, html=True),
+            file_name=f"ARMS_summary_{file_stub(sq)}.html",
+            mime="text/html",
+            key="dl_summary_html",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        c4.download_button(
+            "Heatmap (PNG)",
+            data=lambda: heatmap_png(con, sq, who),
+            file_name=f"ARMS_heatmap_{file_stub(sq)}.png",
+            mime="image/png",
+            key="dl_heatmap_png",
+            icon=":material/image:",
             on_click="ignore",
         )
     st.caption("Every download is recorded in the audit log with your name.")

@@ -237,3 +237,18 @@ def test_tidy_download_neutralises_formulas_and_follows_the_filters(db):
         ]
     )
     assert len(audit_log(con.cursor(), actions=("export",))) == 3
+
+
+def test_template_summary_and_chart_downloads_are_logged(db):
+    from dashboard.exports.charts import PNG_MAGIC
+
+    con = _con()
+    ingest_bytes(con, good_workbook(), "q2.xlsx", who="x")
+    template = downloads.template_file_bytes(con, "2025/26 Q1", "Cumbria", "d")
+    assert template[:2] == b"PK"
+    text = downloads.summary_bytes(con, "2024/25 Q2", "d").decode()
+    assert text.startswith("ARMS peer review - quarter summary - 2024/25 Q2")
+    assert b"<h1>" in downloads.summary_bytes(con, "2024/25 Q2", "d", html=True)
+    assert downloads.heatmap_png(con, "2024/25 Q2", "d").startswith(PNG_MAGIC)
+    kinds = audit_log(con.cursor(), actions=("export",))["detail"].str.extract(r'"kind": "(\w+)"')
+    assert sorted(kinds[0]) == ["chart", "summary", "summary", "template"]
