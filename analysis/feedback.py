@@ -2,8 +2,9 @@
 
 Search text: words are AND-ed, "quoted phrases" are kept whole; each is matched with
 ILIKE (``%`` and ``_`` escaped) as a bound parameter. A theme is a list of keywords; an
-answer has a theme when its feedback contains any keyword at the start of a word
-(case-insensitive), matched with ``regexp_matches(lower(feedback), ?)`` and a bound pattern.
+answer has a theme when its feedback contains any keyword at the start of a word,
+ignoring case and punctuation (``sign-off`` finds "Sign off" and "sign-offs", ``late``
+does not find "translated"); keywords are bound parameters.
 """
 
 from __future__ import annotations
@@ -13,36 +14,37 @@ import re
 import pandas as pd
 
 from analysis.filters import Filters
-from analysis.measures import IS_FAILING, N_GRADED, QUESTION_LABELS, run
+from analysis.measures import IS_FAILING, QUESTION_LABELS, run
 from dashboard.settings import Settings
 
-_RE2_SPECIAL = set("\\.^$|?*+()[]{}")
+# Feedback and keywords are compared in a normal form: lower case, every run of other
+# characters than letters and digits made one space, a space in front. A keyword then
+# matches at a word start when the form of the feedback contains " " + the keyword's form
+# (``contains`` is ~6x faster than one regular expression per theme at national scale).
+NORMALISED = "(' ' || regexp_replace(lower({col}), '[^a-z0-9]+', ' ', 'g'))"
 
 
-def _escape_regex(text: str) -> str:
-    return "".join("\\" + ch if ch in _RE2_SPECIAL else ch for ch in text)
+def normalise_keyword(keyword: str) -> str | None:
+    """The keyword's form for matching at a word start (None when nothing is left)."""
+    core = re.sub(r"[^a-z0-9]+", " ", str(keyword).lower()).strip()
+    return " " + core if core else None
 
 
-def theme_pattern(keywords: list[str] | tuple[str, ...]) -> str | None:
-    """A lower-case regular expression matching any keyword at a word start; None if none."""
-    parts = []
-    for kw in keywords:
-        k = " ".join(str(kw).lower().split())
-        if not k:
-            continue
-        parts.append(("\\b" if re.match(r"\w", k) else "") + _escape_regex(k))
-    return "(?:" + "|".join(parts) + ")" if parts else None
-
-
-def _themes(theme_keywords: dict | None) -> dict[str, str]:
-    """theme -> pattern, for themes with at least one keyword."""
+def _themes(theme_keywords: dict | None) -> dict[str, list[str]]:
+    """theme -> normalised keywords, for themes with at least one keyword."""
     tk = Settings().themes if theme_keywords is None else theme_keywords
-    out = {}
+    out: dict[str, list[str]] = {}
     for theme, kws in tk.items():
-        pat = theme_pattern(kws if isinstance(kws, (list, tuple)) else str(kws).split("|"))
-        if pat:
-            out[str(theme)] = pat
+        words = kws if isinstance(kws, (list, tuple)) else str(kws).split("|")
+        forms = list(dict.fromkeys(f for f in map(normalise_keyword, words) if f))
+        if forms:
+            out[str(theme)] = forms
     return out
+
+
+def theme_condition(forms: list[str], column: str = "nf") -> tuple[str, list[str]]:
+    """SQL true when ``column`` (a normalised feedback) has any keyword, and its params."""
+    return "(" + " OR ".join(f"contains({column}, ?)" for _ in forms) + ")", list(forms)
 
 
 def search_terms(text: str) -> list[str]:
@@ -99,13 +101,14 @@ def search_feedback(
         conditions.append("list_contains(?, f.grade)")
         params.append([str(g) for g in grades])
     if themes:
-        patterns = _themes(theme_keywords)
-        chosen = [patterns[t] for t in themes if t in patterns]
-        if not chosen:
+        chosen = [forms for t, forms in _themes(theme_keywords).items() if t in set(themes)]
+        forms = [f for fs in chosen for f in fs]
+        if not forms:
             conditions.append("FALSE")
         else:
-            conditions.append("regexp_matches(lower(f.feedback), ?)")
-            params.append("|".join(chosen))
+            sql, p = theme_condition(forms, NORMALISED.format(col="f.feedback"))
+            conditions.append(sql)
+            params.extend(p)
     cond = "".join(f" AND {c}" for c in conditions)
     lim = ""
     if limit is not None:
@@ -114,45 +117,59 @@ def search_feedback(
     return run(cur, SEARCH_SQL.format(where=where, conditions=cond, limit=lim), params)
 
 
-def themed_answers_sql(n_themes: int, source: str) -> str:
-    """SQL listing each row of ``source`` (with a ``lf`` lower-cased feedback column) once per
-    matching theme, as ``theme``; params: (pattern, theme name) per theme."""
-    cases = ", ".join(["CASE WHEN regexp_matches(lf, ?) THEN ? END"] * n_themes)
-    return (
-        f"SELECT * EXCLUDE (themes), unnest(themes) AS theme FROM ("
-        f"SELECT *, list_filter([{cases}], lambda x: x IS NOT NULL) AS themes FROM {source}"
-        f" WHERE lf IS NOT NULL)"
+def themed_answers_sql(themes: dict[str, list[str]], source: str) -> tuple[str, list]:
+    """SQL listing each row of ``source`` (which has a normalised feedback column ``nf``)
+    once per theme it has, as ``theme``; and its params."""
+    cases, params = [], []
+    for theme, forms in themes.items():
+        cond, p = theme_condition(forms)
+        cases.append(f"CASE WHEN {cond} THEN ? END")
+        params += [*p, theme]
+    sql = (
+        "SELECT * EXCLUDE (themes), unnest(themes) AS theme FROM ("
+        f"SELECT *, list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL) AS themes"
+        f" FROM {source} WHERE nf IS NOT NULL)"
     )
+    return sql, params
 
 
+# {where} {flags} {counts}; params: filter params, keyword forms
 THEME_COUNTS_SQL = f"""
 WITH base AS (
-    SELECT lower(feedback) AS lf, grade_score
+    SELECT {NORMALISED.format(col="feedback")} AS nf, grade_score
     FROM answer_facts
-    WHERE {{where}}
+    WHERE {{where}} AND feedback IS NOT NULL
 ),
-themed AS ({{themed}})
-SELECT theme, count(*) AS answers, {N_GRADED} AS n,
-       count(*) FILTER (WHERE {IS_FAILING}) AS failing
-FROM themed
-GROUP BY theme
+flagged AS (SELECT grade_score, {{flags}} FROM base)
+SELECT {{counts}}
+FROM flagged
 """
 
 
 def theme_counts(cur, filters: Filters, theme_keywords: dict | None = None) -> pd.DataFrame:
     """Per theme (in the settings' order): answers whose feedback has it, n (graded among
     them), failing, share_failing (failing / n). Themes with no answers show zeros."""
-    patterns = _themes(theme_keywords)
+    themes = _themes(theme_keywords)
     cols = ["theme", "answers", "n", "failing", "share_failing"]
-    if not patterns:
+    if not themes:
         return pd.DataFrame(columns=cols)
     where, params = filters.where()
-    sql = THEME_COUNTS_SQL.format(where=where, themed=themed_answers_sql(len(patterns), "base"))
-    for theme, pat in patterns.items():
-        params += [pat, theme]
-    got = run(cur, sql, params).set_index("theme")
-    df = pd.DataFrame({"theme": list(patterns)})
+    flags, counts = [], []
+    for i, forms in enumerate(themes.values()):
+        cond, p = theme_condition(forms)
+        flags.append(f"{cond} AS t{i}")
+        params += p
+        counts.append(
+            f"count(*) FILTER (WHERE t{i}), count(grade_score) FILTER (WHERE t{i}), "
+            f"count(*) FILTER (WHERE t{i} AND {IS_FAILING})"
+        )
+    sql = THEME_COUNTS_SQL.format(where=where, flags=", ".join(flags), counts=", ".join(counts))
+    row = cur.execute(sql, params).fetchone()
+    df = pd.DataFrame(
+        [(t, row[3 * i], row[3 * i + 1], row[3 * i + 2]) for i, t in enumerate(themes)],
+        columns=cols[:4],
+    )
     for c in ("answers", "n", "failing"):
-        df[c] = df["theme"].map(got[c]).fillna(0).astype("int64")
+        df[c] = df[c].astype("int64")
     df["share_failing"] = (df["failing"] / df["n"].where(df["n"] > 0)).astype(float)
     return df[cols]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.feedback import _themes, themed_answers_sql
+from analysis.feedback import NORMALISED, _themes, theme_condition
 from analysis.filters import Filters
 from analysis.measures import (
     FORCE_ORDER,
@@ -25,6 +25,8 @@ from analysis.measures import (
 from analysis.repeat_failures import NUMBERED_CTE
 from dashboard.settings import Settings
 from dashboard.vocab import quarter_label
+
+FORCE_ORDER_SQL = "SELECT force FROM forces ORDER BY rowid"
 
 # params: filter params, min_officer_reviews
 OFFICER_NEEDS_SQL = f"""
@@ -122,45 +124,81 @@ def force_training_needs(cur, filters: Filters, settings: Settings | None = None
     return run(cur, sql, [*params, settings.fail_share, settings.min_streak])
 
 
-# {where} {themed}; params: filter params, (pattern, theme) per theme, min_streak
-TOPICS_SQL = f"""
-WITH {FORCE_ORDER},
-base AS (
-    SELECT force, quarter_idx, section, section_no, grade_score, lower(feedback) AS lf
+# per (section, force): n, failures, failing_quarters; params: filter params
+SECTION_FORCES_SQL = f"""
+SELECT 'section' AS kind, topic, min(topic_order) AS topic_order, force,
+       CAST(sum(n) AS BIGINT) AS n, CAST(sum(failures) AS BIGINT) AS failures,
+       count(*) FILTER (WHERE failures > 0) AS failing_quarters
+FROM (
+    SELECT section AS topic, min(section_no) AS topic_order, force, quarter_idx,
+           {N_GRADED} AS n, {N_FAILING} AS failures
     FROM answer_facts
-    WHERE {{where}}
-),
-themed AS ({{themed}}),
-topics AS (
-    SELECT 'section' AS kind, section AS topic, min(section_no) OVER (PARTITION BY section)
-           AS topic_order, force, quarter_idx, grade_score
-    FROM base WHERE section IS NOT NULL
-    UNION ALL
-    SELECT 'theme', theme, NULL, force, quarter_idx, grade_score FROM themed
-),
-per_force AS (
-    SELECT kind, topic, force, min(topic_order) AS topic_order,
-           {N_GRADED} AS n,
-           {N_FAILING} AS failures,
-           count(DISTINCT quarter_idx) FILTER (WHERE {IS_FAILING}) AS failing_quarters
-    FROM topics
-    GROUP BY kind, topic, force
+    WHERE {{where}} AND section IS NOT NULL
+    GROUP BY section, force, quarter_idx
 )
-SELECT p.topic, p.kind,
-       coalesce(list(p.force ORDER BY o.force_pos NULLS LAST, p.force)
-                FILTER (WHERE p.failing_quarters >= ?), []) AS forces,
-       CAST(sum(p.failures) AS BIGINT) AS failures,
-       CAST(sum(p.n) AS BIGINT) AS n,
-       sum(p.failures) / nullif(sum(p.n), 0) AS share_failing,
-       min(p.topic_order) AS topic_order
-FROM per_force p
-LEFT JOIN force_order o USING (force)
-GROUP BY p.kind, p.topic
+GROUP BY topic, force
+"""
+
+# per force, for each theme i: n_ti, failures_ti, quarters_ti (quarters with failures)
+# {where} {flags} {quarter_sums} {force_sums}; params: filter params, keyword forms
+THEME_FORCES_SQL = f"""
+SELECT force{{force_sums}}
+FROM (
+    SELECT force, quarter_idx{{quarter_sums}}
+    FROM (
+        SELECT force, quarter_idx,
+               CAST(coalesce({IS_FAILING}, FALSE) AS INTEGER) AS failing,
+               CAST(grade_score IS NOT NULL AS INTEGER) AS graded, {{flags}}
+        FROM (SELECT force, quarter_idx, grade_score, {NORMALISED.format(col="feedback")} AS nf
+              FROM answer_facts WHERE {{where}} AND feedback IS NOT NULL)
+    )
+    GROUP BY force, quarter_idx
+)
+GROUP BY force
 """
 
 
+def _topic_forces(cur, filters: Filters, themes: dict[str, list[str]]) -> pd.DataFrame:
+    """kind, topic, topic_order, force, n, failures, failing_quarters."""
+    where, params = filters.where()
+    frames = [run(cur, SECTION_FORCES_SQL.format(where=where), params)]
+    if themes:
+        flags, q_sums, f_sums, theme_params = [], [], [], list(params)
+        for i, forms in enumerate(themes.values()):
+            cond, p = theme_condition(forms)
+            flags.append(f"CAST({cond} AS INTEGER) AS t{i}")
+            theme_params += p
+            q_sums.append(f", sum(t{i} * graded) AS n{i}, sum(t{i} * failing) AS f{i}")
+            f_sums.append(
+                f", CAST(sum(n{i}) AS BIGINT) AS n{i}, CAST(sum(f{i}) AS BIGINT) AS f{i},"
+                f" count(*) FILTER (WHERE f{i} > 0) AS q{i}"
+            )
+        sql = THEME_FORCES_SQL.format(
+            where=where,
+            flags=", ".join(flags),
+            quarter_sums="".join(q_sums),
+            force_sums="".join(f_sums),
+        )
+        wide = run(cur, sql, theme_params)
+        for i, theme in enumerate(themes):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "kind": "theme",
+                        "topic": theme,
+                        "topic_order": 1000 + i,
+                        "force": wide["force"],
+                        "n": wide[f"n{i}"],
+                        "failures": wide[f"f{i}"],
+                        "failing_quarters": wide[f"q{i}"],
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
 def suggested_topics(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
-    """Training topics by section and by feedback theme.
+    """Training topics by section and by feedback theme, where there are failures.
 
     Columns: topic, kind ('section' | 'theme'), forces (forces with failures on the topic
     in >= ``min_streak`` different quarters, in region order), n_forces, failures (failing
@@ -168,22 +206,30 @@ def suggested_topics(cur, filters: Filters, settings: Settings | None = None) ->
     failures. A theme counts the answers whose feedback mentions it (``Settings.themes``).
     """
     settings = settings_or_default(settings)
-    patterns = _themes(settings.themes)
-    where, params = filters.where()
-    if patterns:
-        themed = themed_answers_sql(len(patterns), "base")
-        for theme, pat in patterns.items():
-            params += [pat, theme]
-    else:
-        themed = "SELECT *, NULL::VARCHAR AS theme FROM base WHERE FALSE"
-    df = run(cur, TOPICS_SQL.format(where=where, themed=themed), [*params, settings.min_streak])
+    per_force = _topic_forces(cur, filters, _themes(settings.themes))
+    cols = ["topic", "kind", "forces", "n_forces", "failures", "n", "share_failing"]
+    if per_force.empty:
+        return pd.DataFrame(columns=cols)
+    order = {f: i for i, f in enumerate(r[0] for r in cur.execute(FORCE_ORDER_SQL).fetchall())}
+    per_force["force_pos"] = per_force["force"].map(order).fillna(len(order))
+    per_force = per_force.sort_values(["force_pos", "force"])
+    recurring = per_force[per_force["failing_quarters"] >= settings.min_streak]
+    forces = recurring.groupby(["kind", "topic"])["force"].agg(list)
+    df = per_force.groupby(["kind", "topic"], as_index=False).agg(
+        n=("n", "sum"), failures=("failures", "sum"), topic_order=("topic_order", "min")
+    )
+    df = df[df["failures"] > 0].copy()
+    df["forces"] = [forces.get((k, t), []) for k, t in zip(df["kind"], df["topic"], strict=True)]
     df["n_forces"] = df["forces"].map(len).astype("int64")
+    df["failures"] = df["failures"].astype("int64")
+    df["n"] = df["n"].astype("int64")
+    df["share_failing"] = df["failures"] / df["n"].where(df["n"] > 0)
     df = df.sort_values(
         ["n_forces", "failures", "share_failing", "kind", "topic_order", "topic"],
         ascending=[False, False, False, True, True, True],
         na_position="last",
     ).reset_index(drop=True)
-    return df[["topic", "kind", "forces", "n_forces", "failures", "n", "share_failing"]]
+    return df[cols]
 
 
 INTERVENTIONS_SQL = f"""
