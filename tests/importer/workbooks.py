@@ -406,7 +406,8 @@ def huge_dimension() -> bytes:
         sheet = z.read("xl/worksheets/sheet1.xml")
     import re
 
-    sheet = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', sheet)
+    sheet = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', sheet)
+    assert b"XFD1048576" in sheet
     return with_members({"xl/worksheets/sheet1.xml": sheet}, base)
 
 
