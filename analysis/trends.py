@@ -63,7 +63,7 @@ def quarter_trend(cur, filters: Filters, by: str | None = None) -> pd.DataFrame:
 IMPROVING_DECLINING_SQL = f"""
 WITH {QUESTION_LABELS},
 {FORCE_ORDER},
-with_data AS (SELECT DISTINCT quarter_idx, quarter FROM answer_facts WHERE {{where}}),
+with_data AS (SELECT DISTINCT quarter_idx, quarter FROM answer_facts f WHERE {{where}}),
 ranked AS (
     SELECT quarter_idx, quarter, row_number() OVER (ORDER BY quarter_idx DESC) AS k
     FROM with_data
