@@ -39,7 +39,7 @@ current = st.navigation(nav, position="hidden" if chrome.presenting() else "side
 chrome.presentation_toggle()
 chrome.apply_presentation()
 chrome.demo_label()
-spec = next((p for p in PAGES if p.url_path == current.url_path), None)
+spec = next((p for p in PAGES if p.title == current.title), None)
 if spec is not None and spec.needs_data:
     chrome.require_data()
 current.run()

@@ -105,6 +105,8 @@ st.caption(
     "Grades of the force (officer, question) in the 2 quarters before the quarter of the "
     "intervention against the 2 quarters after it; n = graded answers."
 )
+if flash := st.session_state.pop("_tn_flash", None):
+    st.success(flash)
 effect = data.frame(intervention_effect, settings)
 num = {
     c: st.column_config.NumberColumn(c, format="%.2f")
@@ -171,7 +173,8 @@ with st.expander("Log an intervention", icon=":material/add:", expanded=not len(
                     question_id=question or None,
                     notes=notes or None,
                 )
-                st.success(f"Logged intervention {new_id}.")
+                st.session_state["_tn_flash"] = f"Logged intervention {new_id}."
+                st.rerun()
             except InterventionError as exc:
                 st.error(plain(str(exc)))
 
