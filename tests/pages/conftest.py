@@ -49,8 +49,13 @@ def empty_db(tmp_path) -> Path:
     return path
 
 
-def open_app(db: Path, page: PageSpec | str | None = None, query: dict | None = None,
-             state: dict | None = None, timeout: float = 60) -> AppTest:
+def open_app(
+    db: Path,
+    page: PageSpec | str | None = None,
+    query: dict | None = None,
+    state: dict | None = None,
+    timeout: float = 60,
+) -> AppTest:
     """Run the app on ``db`` and (optionally) switch to ``page``; returns the AppTest after the run."""
     os.environ["ARMS_DB"] = str(db)
     os.environ["ARMS_NO_AUTODEMO"] = "1"
@@ -72,7 +77,17 @@ def open_app(db: Path, page: PageSpec | str | None = None, query: dict | None = 
 def texts(at: AppTest) -> list[str]:
     """Every piece of text the page shows (markdown, captions, text, info boxes, metrics)."""
     out = []
-    for kind in ("markdown", "caption", "text", "info", "success", "error", "warning", "title",
-                 "subheader", "header"):
+    for kind in (
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "success",
+        "error",
+        "warning",
+        "title",
+        "subheader",
+        "header",
+    ):
         out += [str(e.value) for e in at.get(kind)]
     return out

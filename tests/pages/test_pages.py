@@ -29,7 +29,9 @@ def _frame_with(at, *columns):
     for df in _frames(at):
         if all(c in df.columns for c in columns):
             return df
-    raise AssertionError(f"no table with columns {columns}: {[list(d.columns) for d in _frames(at)]}")
+    raise AssertionError(
+        f"no table with columns {columns}: {[list(d.columns) for d in _frames(at)]}"
+    )
 
 
 def _decode(obj):
@@ -120,7 +122,11 @@ def test_overview_heatmap_cells_carry_grade_text_and_hover_n(fixture_db):
 def test_clicking_a_cell_shows_its_feedback_as_plain_text(fixture_db):
     at = open_app(fixture_db)
     at.session_state["overview_heatmap__cell"] = {
-        "rows": "question", "cols": "force", "row_key": "6.3", "col_key": "Cumbria"}
+        "rows": "question",
+        "cols": "force",
+        "row_key": "6.3",
+        "col_key": "Cumbria",
+    }
     at.run()
     _no_exception(at)
     answers = _frame_with(at, "feedback", "risk_level")
@@ -133,14 +139,23 @@ def test_clicking_a_cell_shows_its_feedback_as_plain_text(fixture_db):
 
 
 def test_deep_link_applies_the_filters(fixture_db):
-    at = open_app(fixture_db, "heatmap", query={"force": ["Cumbria", "Lancashire"], "risk": "High",
-                                                 "cols": "quarter"})
+    at = open_app(
+        fixture_db,
+        "heatmap",
+        query={"force": ["Cumbria", "Lancashire"], "risk": "High", "cols": "quarter"},
+    )
     _no_exception(at)
     assert at.multiselect(key="w_forces").value == ["Cumbria", "Lancashire"]
     assert at.multiselect(key="w_risk").value == ["High"]
     spec = _heatmap_spec(at)
     assert spec["layout"]["xaxis"]["ticktext"] == [
-        "2023/24 Q2", "2023/24 Q3", "2023/24 Q4", "2024/25 Q1", "2024/25 Q2", "2024/25 Q3"]
+        "2023/24 Q2",
+        "2023/24 Q3",
+        "2023/24 Q4",
+        "2024/25 Q1",
+        "2024/25 Q2",
+        "2024/25 Q3",
+    ]
     # Cumbria High only for 6.3 in the last quarter: one Inadequate answer among 2 forces' High cases
     assert _cell_text(spec, "6.3", "2024/25 Q3") == "RI 2.0"
 
@@ -159,8 +174,10 @@ def test_trends_lists_repeat_failures(fixture_db):
     at = open_app(fixture_db, "trends")
     _no_exception(at)
     rf = _frame_with(at, "streak", "current")
-    assert sorted(zip(rf["force"], rf["question_id"], rf["streak"])) == [
-        ("Cumbria", "6.3", 3), ("Lancashire", "2.2", 6)]
+    assert sorted(zip(rf["force"], rf["question_id"], rf["streak"], strict=True)) == [
+        ("Cumbria", "6.3", 3),
+        ("Lancashire", "2.2", 6),
+    ]
     # the region trend plots one point per quarter with n on hover
     line = _chart_specs(at)[0]["data"][0]
     assert len(line["x"]) == 6 and [c[0] for c in line["customdata"]] == [792] * 6
@@ -204,7 +221,9 @@ def test_good_practice_shows_outstanding_answers(fixture_db):
     at = open_app(fixture_db, "good-practice")
     _no_exception(at)
     gp = _frame_with(at, "feedback", "grade")
-    assert len(gp) == 24 and set(gp["force"]) == {"Merseyside"} and set(gp["question_id"]) == {"2.1"}
+    assert (
+        len(gp) == 24 and set(gp["force"]) == {"Merseyside"} and set(gp["question_id"]) == {"2.1"}
+    )
 
 
 def test_force_profile_weaknesses(fixture_db):
