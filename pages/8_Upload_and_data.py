@@ -41,7 +41,12 @@ else:
 history_tab, downloads_tab, audit_tab = st.tabs(["Import history", "Downloads", "Audit log"])
 with history_tab:
     history = importer.import_history(con)
-    st.dataframe(upload.history_table(history), hide_index=True, width="stretch")
+    st.dataframe(
+        upload.history_table(history),
+        hide_index=True,
+        width="stretch",
+        column_config=upload.HISTORY_CONFIG,
+    )
     upload.undo_controls(con, history, who)
 with downloads_tab:
     downloads.section(con, who)

@@ -298,6 +298,21 @@ HISTORY_COLUMNS = {
     "unmatched": "unmatched",
     "status": "status",
     "is_demo": "demo",
+    "active_reviews": "reviews in force",
+    "forces": "forces",
+    "replaced_by": "replaced by import",
+}
+
+HISTORY_CONFIG = {
+    "when": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+    "file": st.column_config.TextColumn(width="medium"),
+    "forces": st.column_config.TextColumn(width="medium"),
+    "replaced by import": st.column_config.NumberColumn(format="%d", width="small"),
+}
+SHEET_CONFIG = {
+    "sheet": st.column_config.TextColumn(width="medium"),
+    "force": st.column_config.TextColumn(width="medium"),
+    "read": st.column_config.TextColumn(width="medium"),
 }
 
 
@@ -458,7 +473,8 @@ def _do_cancel(key: str) -> None:
     entry = _state().pop(key, None)
     _handled().add(key)
     if entry is not None:
-        message("info", f"{entry.name}: cancelled; nothing was written.")
+        what = "dismissed" if entry.plan.status == "rejected" else "cancelled"
+        message("info", f"{entry.name}: {what}; nothing was written.")
     _maybe_empty_uploader()
 
 
@@ -521,7 +537,9 @@ def report(
         _quarter_chooser(con, entry, read)
 
         st.text(summary_line(plan))
-        st.dataframe(sheet_table(plan), hide_index=True, width="stretch")
+        st.dataframe(
+            sheet_table(plan), hide_index=True, width="stretch", column_config=SHEET_CONFIG
+        )
         st.dataframe(grade_counts_table(plan), hide_index=True, width="stretch")
 
         red = redaction_line(plan)
@@ -560,19 +578,19 @@ def report(
             st.warning(plain(line), icon=":material/swap_horiz:")
 
         ok, why = can_import(entry)
-        c1, c2, c3 = st.columns([1, 1, 4])
-        c1.button(
-            "Import",
-            key=f"upl_import_{key}",
-            type="primary",
-            disabled=not ok,
-            on_click=_do_import,
-            args=(con, [key], who),
-            icon=":material/download_done:",
-        )
-        c2.button("Cancel", key=f"upl_cancel_{key}", on_click=_do_cancel, args=(key,))
-        if not ok and why:
-            c3.caption(plain(f"Import is not possible: {why}"))
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.button(
+                "Import",
+                key=f"upl_import_{key}",
+                type="primary",
+                disabled=not ok,
+                on_click=_do_import,
+                args=(con, [key], who),
+                icon=":material/download_done:",
+            )
+            st.button("Cancel", key=f"upl_cancel_{key}", on_click=_do_cancel, args=(key,))
+            if not ok and why:
+                st.caption(plain(f"Import is not possible: {why}"))
 
 
 def _quarter_chooser(con, entry: Entry, read: Callable) -> None:
