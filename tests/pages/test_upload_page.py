@@ -252,3 +252,25 @@ def test_template_summary_and_chart_downloads_are_logged(db):
     assert downloads.heatmap_png(con, "2024/25 Q2", "d").startswith(PNG_MAGIC)
     kinds = audit_log(con.cursor(), actions=("export",))["detail"].str.extract(r'"kind": "(\w+)"')
     assert sorted(kinds[0]) == ["chart", "summary", "summary", "template"]
+
+
+def test_the_size_limit_setting_is_checked_in_code_with_a_clear_message(db):
+    from dashboard.settings import save_settings
+
+    save_settings(_con(), {"max_upload_mb": 1}, "admin")
+    at = _upload(_app(), ("big.xlsx", b"PK" + b"\0" * 1_300_000))
+    assert [_unescape(e.value) for e in at.error] == ["big.xlsx is 1.3 MB, over the 1 MB limit"]
+    assert _active_reviews() == 0
+
+
+def test_a_decompression_bomb_is_refused_before_parsing(db):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 30_000_000 + b">")
+    at = _upload(_app(), ("bomb.xlsx", buf.getvalue()))
+    assert len(at.error) == 1 and "possible zip bomb" in _unescape(at.error[0].value)
+    assert _active_reviews() == 0
