@@ -35,7 +35,11 @@ from dashboard.importer.model import AnswerRecord, Issue, QuestionMatch, Unmatch
 from dashboard.vocab import NA, parse_grade, parse_quarter
 
 STRONG = 0.75
-SHEET_KEYS = ("reviewing_force", "quarter", "force")  # one value for the whole sheet, usually  # a text this close to a question marks a question row / column
+SHEET_KEYS = (
+    "reviewing_force",
+    "quarter",
+    "force",
+)  # one value for the whole sheet, usually  # a text this close to a question marks a question row / column
 
 
 @dataclass
@@ -429,7 +433,8 @@ def read_blocks(
     # which case columns hold a case at all
     live = []
     for i, (g, fb, _end) in enumerate(bounds):
-        has = bool(metas[i]) or any(
+        # a pre-filled risk level alone (a blank template) does not make a case
+        has = any(k != "risk_level" for k in metas[i]) or any(
             _has_content(grid, r, g) or (fb is not None and grid.value(r, fb) is not None)
             for r, *_ in question_rows
         )
