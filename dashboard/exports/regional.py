@@ -270,7 +270,7 @@ def write_force_sheet(
         reviewing_cell="B2",
         meta_rows=meta_rows,
         header_row=header_row,
-        first_question_row=first_q,
+        first_question_row=min(question_rows.values(), default=first_q),
         last_row=last_row,
         case_columns=case_cols,
         question_rows=question_rows,

@@ -88,6 +88,8 @@ def quarter_summary(con, quarter: Quarter | str | None = None) -> dict:
     ]
     by_qf = grade_matrix(cur, only, rows="question", cols="force", settings=settings)
     by_qf = by_qf[by_qf["n"] >= 2]
+    ranked = by_qf.sort_values(["share_good", "n_outstanding", "n"], ascending=False)
+    ranked = ranked[ranked.groupby("col_key").cumcount() < 2]  # at most two per force
     strong = [
         {
             "force": r.col_key,
@@ -97,21 +99,26 @@ def quarter_summary(con, quarter: Quarter | str | None = None) -> dict:
             "n": int(r.n),
             "n_outstanding": int(r.n_outstanding),
         }
-        for r in by_qf.sort_values(["share_good", "n_outstanding", "n"], ascending=False)
-        .head(TOP)
-        .itertuples()
+        for r in ranked.head(TOP).itertuples()
     ]
     gp = good_practice(cur, only, (OUTSTANDING.name,))
     gp = gp[gp["feedback"].notna()] if len(gp) else gp
-    examples = [
-        {
-            "force": r.force,
-            "question_id": r.question_id,
-            "question": r.question,
-            "feedback": r.feedback,
-        }
-        for r in gp.drop_duplicates("question_id").head(3).itertuples()
-    ]
+    examples, seen_f, seen_q = [], set(), set()
+    for r in gp.itertuples():  # best first; one per force and question, three at most
+        if r.force in seen_f or r.question_id in seen_q:
+            continue
+        seen_f.add(r.force)
+        seen_q.add(r.question_id)
+        examples.append(
+            {
+                "force": r.force,
+                "question_id": r.question_id,
+                "question": r.question,
+                "feedback": r.feedback,
+            }
+        )
+        if len(examples) == 3:
+            break
     return {
         "quarter": q.label,
         "demo": is_demo(con),
@@ -127,7 +134,9 @@ def quarter_summary(con, quarter: Quarter | str | None = None) -> dict:
     }
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+# inline Markdown (and Streamlit's $ maths): the text never starts a line, so list and
+# heading markers need no escape
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
 
 
 def md_escape(text: object) -> str:
@@ -143,7 +152,9 @@ def _lines(s: dict, esc) -> list[str]:
     out.append("")
     change = ""
     if h.get("change_pts") is not None:
-        change = f"; {h['change_pts']:+.0f} points on {h.get('prev_quarter')} ({_pct(h.get('share_good_prev'))}, n={h.get('n_prev')})"
+        pts = round(h["change_pts"])
+        moved = f"{pts:+d} points" if pts else "no change"
+        change = f"; {moved} on {h.get('prev_quarter')} ({_pct(h.get('share_good_prev'))}, n={h.get('n_prev')})"
     out += [
         "Headline",
         f"- Reviews: {h.get('reviews', 0)} ({h.get('answers', 0)} answers, {h.get('n', 0)} graded)",

@@ -75,9 +75,13 @@ def tidy_frame(
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads the accents), text neutralised, 4 not 4.0."""
+    """UTF-8 CSV (with BOM, so Excel reads the accents), text neutralised, 4 not 4.0.
+
+    Rows end in CRLF (RFC 4180), which also makes the writer quote any field holding a
+    carriage return or a line feed, so a stray CR cannot split a row.
+    """
     safe = neutralise_frame(df)
-    return safe.to_csv(index=False, float_format="%g").encode("utf-8-sig")
+    return safe.to_csv(index=False, float_format="%g", lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data") -> bytes:
