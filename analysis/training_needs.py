@@ -19,6 +19,7 @@ from analysis.measures import (
     N_FAILING,
     N_GRADED,
     QUESTION_LABELS,
+    fails_condition,
     run,
     settings_or_default,
 )
@@ -124,23 +125,34 @@ def force_training_needs(cur, filters: Filters, settings: Settings | None = None
     return run(cur, sql, [*params, settings.fail_share, settings.min_streak])
 
 
-# per (section, force): n, failures, failing_quarters; params: filter params
+# per (section, force): n, failures, recurring (a question of the section failed in
+# >= min_streak quarters); params: filter params, fail_share, min_streak, filter params
 SECTION_FORCES_SQL = f"""
-SELECT 'section' AS kind, topic, min(topic_order) AS topic_order, force,
-       CAST(sum(n) AS BIGINT) AS n, CAST(sum(failures) AS BIGINT) AS failures,
-       count(*) FILTER (WHERE failures > 0) AS failing_quarters
-FROM (
-    SELECT section AS topic, min(section_no) AS topic_order, force, quarter_idx,
+WITH {NUMBERED_CTE},
+{QUESTION_LABELS},
+recurring AS (
+    SELECT DISTINCT n.force, l.section
+    FROM numbered n JOIN question_labels l USING (question_id)
+    GROUP BY n.force, n.question_id, l.section
+    HAVING count(*) FILTER (WHERE n.fails) >= ?
+),
+per_force AS (
+    SELECT section AS topic, min(section_no) AS topic_order, force,
            {N_GRADED} AS n, {N_FAILING} AS failures
     FROM answer_facts
     WHERE {{where}} AND section IS NOT NULL
-    GROUP BY section, force, quarter_idx
+    GROUP BY section, force
 )
-GROUP BY topic, force
+SELECT 'section' AS kind, p.topic, p.topic_order, p.force, p.n, p.failures,
+       r.force IS NOT NULL AS recurring
+FROM per_force p
+LEFT JOIN recurring r ON r.force = p.force AND r.section = p.topic
 """
 
-# per force, for each theme i: n_ti, failures_ti, quarters_ti (quarters with failures)
-# {where} {flags} {quarter_sums} {force_sums}; params: filter params, keyword forms
+# per force, for each theme i: n{{i}}, f{{i}} (graded, failing answers that mention it) and
+# q{{i}}, the quarters in which f / n >= fail_share.
+# {where} {flags} {quarter_sums} {force_sums}
+# params (in text order): fail_share per theme, keyword forms, filter params
 THEME_FORCES_SQL = f"""
 SELECT force{{force_sums}}
 FROM (
@@ -158,28 +170,37 @@ GROUP BY force
 """
 
 
-def _topic_forces(cur, filters: Filters, themes: dict[str, list[str]]) -> pd.DataFrame:
-    """kind, topic, topic_order, force, n, failures, failing_quarters."""
+def _topic_forces(
+    cur, filters: Filters, themes: dict[str, list[str]], settings: Settings
+) -> pd.DataFrame:
+    """kind, topic, topic_order, force, n, failures, recurring."""
     where, params = filters.where()
-    frames = [run(cur, SECTION_FORCES_SQL.format(where=where), params)]
+    frames = [
+        run(
+            cur,
+            SECTION_FORCES_SQL.format(where=where),
+            [*params, settings.fail_share, settings.min_streak, *params],
+        )
+    ]
     if themes:
-        flags, q_sums, f_sums, theme_params = [], [], [], list(params)
+        flags, q_sums, f_sums, shares, forms_params = [], [], [], [], []
         for i, forms in enumerate(themes.values()):
             cond, p = theme_condition(forms)
             flags.append(f"CAST({cond} AS INTEGER) AS t{i}")
-            theme_params += p
+            forms_params += p
             q_sums.append(f", sum(t{i} * graded) AS n{i}, sum(t{i} * failing) AS f{i}")
             f_sums.append(
                 f", CAST(sum(n{i}) AS BIGINT) AS n{i}, CAST(sum(f{i}) AS BIGINT) AS f{i},"
-                f" count(*) FILTER (WHERE f{i} > 0) AS q{i}"
+                f" count(*) FILTER (WHERE {fails_condition(f'f{i}', f'n{i}')}) AS q{i}"
             )
+            shares.append(settings.fail_share)
         sql = THEME_FORCES_SQL.format(
             where=where,
             flags=", ".join(flags),
             quarter_sums="".join(q_sums),
             force_sums="".join(f_sums),
         )
-        wide = run(cur, sql, theme_params)
+        wide = run(cur, sql, [*shares, *forms_params, *params])
         for i, theme in enumerate(themes):
             frames.append(
                 pd.DataFrame(
@@ -190,7 +211,7 @@ def _topic_forces(cur, filters: Filters, themes: dict[str, list[str]]) -> pd.Dat
                         "force": wide["force"],
                         "n": wide[f"n{i}"],
                         "failures": wide[f"f{i}"],
-                        "failing_quarters": wide[f"q{i}"],
+                        "recurring": wide[f"q{i}"] >= settings.min_streak,
                     }
                 )
             )
@@ -200,20 +221,25 @@ def _topic_forces(cur, filters: Filters, themes: dict[str, list[str]]) -> pd.Dat
 def suggested_topics(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
     """Training topics by section and by feedback theme, where there are failures.
 
-    Columns: topic, kind ('section' | 'theme'), forces (forces with failures on the topic
-    in >= ``min_streak`` different quarters, in region order), n_forces, failures (failing
-    answers), n (graded answers), share_failing. Ranked by how many forces need it, then
-    failures. A theme counts the answers whose feedback mentions it (``Settings.themes``).
+    Columns: topic, kind ('section' | 'theme'), forces (in region order), n_forces,
+    failures (failing answers), n (graded answers), share_failing. Ranked by how many
+    forces need it, then failures.
+
+    A force needs a *section* when it has a recurring failure (a question failed in
+    >= ``min_streak`` quarters, see ``force_training_needs``) on one of its questions. A
+    *theme* is found in the feedback (``Settings.themes``); a force needs it when, in
+    >= ``min_streak`` quarters, at least ``fail_share`` of its graded answers whose
+    feedback mentions the theme are failures.
     """
     settings = settings_or_default(settings)
-    per_force = _topic_forces(cur, filters, _themes(settings.themes))
+    per_force = _topic_forces(cur, filters, _themes(settings.themes), settings)
     cols = ["topic", "kind", "forces", "n_forces", "failures", "n", "share_failing"]
     if per_force.empty:
         return pd.DataFrame(columns=cols)
     order = {f: i for i, f in enumerate(r[0] for r in cur.execute(FORCE_ORDER_SQL).fetchall())}
     per_force["force_pos"] = per_force["force"].map(order).fillna(len(order))
     per_force = per_force.sort_values(["force_pos", "force"])
-    recurring = per_force[per_force["failing_quarters"] >= settings.min_streak]
+    recurring = per_force[per_force["recurring"].astype(bool)]
     forces = recurring.groupby(["kind", "topic"])["force"].agg(list)
     df = per_force.groupby(["kind", "topic"], as_index=False).agg(
         n=("n", "sum"), failures=("failures", "sum"), topic_order=("topic_order", "min")
