@@ -23,7 +23,9 @@ if SAVED in st.session_state:
     st.success(plain(st.session_state.pop(SAVED)))
 
 qs_tab, forces_tab, numbers_tab, themes_tab = st.tabs(
-    ["Question set", "Forces and aliases", "Grades and thresholds", "Themes"]
+    ["Question set", "Forces and aliases", "Grades and thresholds", "Themes"],
+    key="settings_tab",
+    on_change="rerun",  # remember the tab across the rerun that follows a save
 )
 
 with qs_tab:

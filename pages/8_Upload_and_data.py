@@ -38,7 +38,9 @@ else:
         "Nothing waiting to be imported. Choose files above: each gets a validation report first."
     )
 
-history_tab, downloads_tab, audit_tab = st.tabs(["Import history", "Downloads", "Audit log"])
+history_tab, downloads_tab, audit_tab = st.tabs(
+    ["Import history", "Downloads", "Audit log"], key="upload_tab", on_change="rerun"
+)
 with history_tab:
     history = importer.import_history(con)
     st.dataframe(
