@@ -730,6 +730,16 @@ def _add_interventions(con) -> int:
         add_intervention = None
     n = 0
     for item in INTERVENTIONS:
+        already = (
+            con.cursor()
+            .execute(
+                "SELECT count(*) FROM interventions WHERE force = ? AND topic = ? AND delivered_on = ?",
+                [item["force"], item["topic"], item["delivered_on"]],
+            )
+            .fetchone()[0]
+        )
+        if already:  # loading the demo again must not log the same event twice
+            continue
         if add_intervention is not None:
             add_intervention(con, **item, who=DEMO_WHO)
         else:  # the log's own module is not there yet: write the row the same way it would

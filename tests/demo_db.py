@@ -3,6 +3,7 @@ per test so a test that writes (an export's audit entry) cannot disturb another.
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from functools import lru_cache
@@ -13,7 +14,9 @@ from pathlib import Path
 def built_demo() -> tuple[Path, tuple[dict, ...]]:
     from dashboard.demo import rebuild_demo
 
-    path = Path(tempfile.mkdtemp(prefix="arms-demo-")) / "demo.duckdb"
+    folder = tempfile.mkdtemp(prefix="arms-demo-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "demo.duckdb"
     reports = rebuild_demo(path)
     return path, tuple(reports)
 

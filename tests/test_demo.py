@@ -228,3 +228,10 @@ def test_rebuild_replaces_whatever_was_there(tmp_path):
     )
     assert con.execute("SELECT count(*) FROM interventions").fetchone()[0] == 2
     con.close()
+
+
+def test_interventions_are_logged_once(tmp_path):
+    con = store.connect(demo_copy(tmp_path))
+    assert demo._add_interventions(con) == 0  # already there from the load
+    assert con.execute("SELECT count(*) FROM interventions").fetchone()[0] == 2
+    con.close()
