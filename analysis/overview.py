@@ -94,25 +94,23 @@ def dimension_values(cur) -> dict:
     }
 
 
-LATEST_QUARTER_SQL = """
-SELECT max(quarter_idx) FROM answer_facts WHERE {where}
-"""
-
-QUARTER_NUMBERS_SQL = f"""
-SELECT any_value(quarter) AS quarter,
+# the two latest quarters with data (no lower bound: the previous quarter may be before it)
+LATEST_QUARTERS_SQL = f"""
+SELECT quarter_idx, any_value(quarter) AS quarter,
        count(DISTINCT review_id) AS reviews,
        count(*) AS answers,
        {N_GRADED} AS n,
        {N_GOOD} AS n_good,
        {N_FAILING} AS n_failing
 FROM answer_facts
-WHERE {{where}} AND quarter_idx = ?
+WHERE {{where}}
+GROUP BY quarter_idx
+ORDER BY quarter_idx DESC
+LIMIT 2
 """
 
 
-def _quarter_numbers(cur, filters: Filters, idx: int) -> dict:
-    where, params = filters.where()
-    row = run(cur, QUARTER_NUMBERS_SQL.format(where=where), [*params, idx]).iloc[0]
+def _numbers(row) -> dict:
     n = int(row["n"])
     return {
         "quarter": row["quarter"],
@@ -122,12 +120,6 @@ def _quarter_numbers(cur, filters: Filters, idx: int) -> dict:
         "share_good": (int(row["n_good"]) / n) if n else None,
         "share_failing": (int(row["n_failing"]) / n) if n else None,
     }
-
-
-def _latest(cur, filters: Filters) -> int | None:
-    where, params = filters.where()
-    row = cur.execute(LATEST_QUARTER_SQL.format(where=where), params).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
 
 
 def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
@@ -141,8 +133,15 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
     from analysis.repeat_failures import repeat_failures
 
     settings = settings_or_default(settings)
-    idx = _latest(cur, filters)
-    if idx is None:
+    history = filters.but(quarter_from=None)
+    where, params = history.where()
+    last_two = run(cur, LATEST_QUARTERS_SQL.format(where=where), params)
+    if filters.quarter_from is not None:
+        # the shown quarter must be within the filters; the previous one need not be
+        in_range = last_two["quarter_idx"] >= filters.quarter_from
+        if not in_range.iloc[:1].all():
+            last_two = last_two.iloc[0:0]
+    if last_two.empty:
         return {
             "quarter": None,
             "quarter_idx": None,
@@ -159,10 +158,11 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
             "change_pts": None,
             "open_repeat_failures": 0,
         }
-    now = _quarter_numbers(cur, filters, idx)
-    history = filters.but(quarter_from=None, quarter_to=idx)
-    prev_idx = _latest(cur, filters.but(quarter_from=None, quarter_to=idx - 1))
-    prev = _quarter_numbers(cur, history, prev_idx) if prev_idx is not None else None
+    idx = int(last_two["quarter_idx"].iloc[0])
+    now = _numbers(last_two.iloc[0])
+    prev = _numbers(last_two.iloc[1]) if len(last_two) > 1 else None
+    prev_idx = int(last_two["quarter_idx"].iloc[1]) if prev else None
+    history = history.but(quarter_to=idx)
     change = None
     if prev and prev["share_good"] is not None and now["share_good"] is not None:
         change = 100.0 * (now["share_good"] - prev["share_good"])

@@ -169,3 +169,12 @@ def test_headline_compares_with_the_previous_quarter_with_data(db):
 def test_headline_on_an_empty_selection(db):
     h = headline(db.cur(), ALL)
     assert h["quarter"] is None and h["reviews"] == 0 and h["open_repeat_failures"] == 0
+
+
+def test_headline_shows_nothing_for_a_range_without_data(db):
+    db.same(0, "Cheshire", "1.1", [G])
+    later = Filters(quarter_from=q(2).index, quarter_to=q(3).index)
+    assert headline(db.cur(), later)["quarter"] is None
+    first = headline(db.cur(), Filters(quarter_to=q(0).index))
+    assert first["quarter"] == q(0).label and first["prev_quarter"] is None
+    assert first["change_pts"] is None and first["share_good"] == 1.0
