@@ -19,7 +19,7 @@ from dashboard.importer.colours import fill_rgb, theme_colours
 from dashboard.vocab import grade_for_colour
 
 RC = tuple[int, int]
-_GUARDED = "=+-@\t\r"
+GUARDED = "=+-@\t\r"  # a leading apostrophe before these is our exports' formula guard
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -45,6 +45,8 @@ class SheetGrid:
     covered: dict[RC, RC] = field(default_factory=dict)  # cell inside a merge -> its top-left
     max_row: int = 0
     max_col: int = 0
+    _rows: dict | None = field(default=None, repr=False, compare=False)
+    _rows_n: int = field(default=-1, repr=False, compare=False)
 
     def value(self, r: int, c: int) -> object:
         return self.values.get((r, c))
@@ -61,11 +63,22 @@ class SheetGrid:
             return v.isoformat()
         return str(v).strip()
 
+    def _index(self) -> dict[int, list[tuple[int, object]]]:
+        if self._rows is None or self._rows_n != len(self.values):
+            rows: dict[int, list[tuple[int, object]]] = {}
+            for (r, c), v in self.values.items():
+                rows.setdefault(r, []).append((c, v))
+            for cells in rows.values():
+                cells.sort(key=lambda cv: cv[0])
+            self._rows, self._rows_n = rows, len(self.values)
+        return self._rows
+
     def row_cells(self, r: int) -> list[tuple[int, object]]:
-        return sorted((c, v) for (rr, c), v in self.values.items() if rr == r)
+        """The non-empty cells of row ``r``, left to right."""
+        return list(self._index().get(r, ()))
 
     def rows_with_values(self) -> list[int]:
-        return sorted({r for r, _ in self.values})
+        return sorted(self._index())
 
     def merge_width(self, r: int, c: int) -> int:
         """Columns spanned by the merge starting at (r, c); 1 when not merged."""
@@ -80,7 +93,21 @@ class WorkbookGrids:
 
 
 def load_grids(data: bytes, five: bool = False) -> WorkbookGrids:
-    """Parse the workbook (already passed the safety checks) into grids."""
+    """Parse the workbook (already passed the safety checks) into grids.
+
+    The direct XML reader is used first (fast); anything it cannot read goes through
+    openpyxl, which then also decides whether the file is readable at all.
+    """
+    from dashboard.importer.xlsx import read_grids
+
+    try:
+        return read_grids(data, five)
+    except Exception:  # noqa: BLE001 - fall back to the full parser
+        return load_grids_openpyxl(data, five)
+
+
+def load_grids_openpyxl(data: bytes, five: bool = False) -> WorkbookGrids:
+    """The same grids through openpyxl's normal mode (the reference reader)."""
     wb = openpyxl.load_workbook(
         io.BytesIO(data), data_only=True, read_only=False, keep_links=False, rich_text=False
     )
@@ -109,7 +136,7 @@ def load_grids(data: bytes, five: bool = False) -> WorkbookGrids:
                 v = cell._value
                 if isinstance(v, str):
                     v = v.strip()
-                    if len(v) > 1 and v[0] == "'" and v[1] in _GUARDED:
+                    if len(v) > 1 and v[0] == "'" and v[1] in GUARDED:
                         v = v[1:]  # our own exports' formula-injection guard, undone
                     if not v:
                         v = None
@@ -131,7 +158,7 @@ def load_grids(data: bytes, five: bool = False) -> WorkbookGrids:
                         if g:
                             grid.colour_grades[(r, c)] = g
                 if cell.comment is not None:
-                    note = _note_text(cell.comment)
+                    note = note_text(cell.comment.text, cell.comment.author)
                     if note:
                         grid.notes[(r, c)] = note
             grid.max_row, grid.max_col = max_r, max_c
@@ -141,9 +168,10 @@ def load_grids(data: bytes, five: bool = False) -> WorkbookGrids:
         wb.close()
 
 
-def _note_text(comment) -> str:
-    text = (comment.text or "").strip()
-    author = (comment.author or "").strip()
+def note_text(text: str | None, author: str | None) -> str:
+    """The words of a note, without Excel's ``Author:`` prefix."""
+    text = (text or "").strip()
+    author = (author or "").strip()
     if author and text.startswith(author + ":"):
         text = text[len(author) + 1 :].strip()
     if text.startswith("[Threaded comment]"):

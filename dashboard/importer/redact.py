@@ -33,28 +33,52 @@ def _ref_pattern(ref: str) -> re.Pattern | None:
     return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.I)
 
 
+def _ref_key(ref: str) -> str | None:
+    """The part of a reference that must appear in a text for it to be there at all:
+    its longest number (without leading zeros), else its longest word."""
+    nums = [n.lstrip("0") or "0" for n in re.findall(r"\d+", ref)]
+    if nums:
+        return max(nums, key=len)
+    words = re.findall(r"[a-z]+", ref.lower())
+    return max(words, key=len) if words else None
+
+
+_SHAPES = re.compile(f"(?:{PNC_ID.pattern})|(?i:{VISOR_REF.pattern})")
+
+
 class Redactor:
     """Redacts identifiers from text; ``refs`` are raw case references known in the workbook."""
 
     def __init__(self, refs: list[str] | None = None):
-        self._patterns: list[re.Pattern] = []
+        self._refs: dict[str, tuple[str, str]] = {}  # pattern -> (key, pattern)
+        self._compiled: dict[tuple[str, ...], re.Pattern] = {}
         for r in refs or []:
             self.add_ref(r)
 
     def add_ref(self, ref: object) -> None:
         if ref is None:
             return
-        p = _ref_pattern(str(ref).strip())
-        if p is not None and p.pattern not in {x.pattern for x in self._patterns}:
-            self._patterns.append(p)
+        text = str(ref).strip()
+        p = _ref_pattern(text)
+        key = _ref_key(text)
+        if p is not None and key is not None:
+            self._refs.setdefault(p.pattern, (key, p.pattern))
+
+    def _pattern(self, bodies: tuple[str, ...]) -> re.Pattern:
+        if not bodies:
+            return _SHAPES
+        pat = self._compiled.get(bodies)
+        if pat is None:
+            alts = [*bodies, PNC_ID.pattern, f"(?i:{VISOR_REF.pattern})"]
+            pat = self._compiled[bodies] = re.compile("|".join(f"(?:{a})" for a in alts), re.I)
+        return pat
 
     def redact(self, text: str | None) -> tuple[str | None, int]:
         """(text with identifiers replaced, how many were replaced)."""
-        if not text:
-            return text, 0
-        count = 0
-        out = text
-        for p in [*self._patterns, PNC_ID, VISOR_REF]:
-            out, n = p.subn(REDACTED, out)
-            count += n
-        return out, count
+        if not text or not any(ch.isdigit() for ch in text):
+            return text, 0  # every identifier shape has a digit in it
+        # only the references whose longest number (or word) is in the text can be there
+        present = {n.lstrip("0") or "0" for n in re.findall(r"\d+", text)}
+        present.update(re.findall(r"[a-z]+", text.lower()))
+        bodies = tuple(body for key, body in self._refs.values() if key in present)
+        return self._pattern(bodies).subn(REDACTED, text)
