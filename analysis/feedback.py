@@ -30,7 +30,7 @@ def normalise_keyword(keyword: str) -> str | None:
     return " " + core if core else None
 
 
-def _themes(theme_keywords: dict | None) -> dict[str, list[str]]:
+def theme_forms(theme_keywords: dict | None) -> dict[str, list[str]]:
     """theme -> normalised keywords, for themes with at least one keyword."""
     tk = Settings().themes if theme_keywords is None else theme_keywords
     out: dict[str, list[str]] = {}
@@ -62,18 +62,21 @@ def _like(term: str) -> str:
     return f"%{esc}%"
 
 
-# {where} {conditions}
+# {source} {where} {conditions} {limit}
 SEARCH_SQL = f"""
 WITH {QUESTION_LABELS}
 SELECT f.quarter, f.force, f.reviewing_force, f.risk_level, f.officer, f.question_id,
        f.section, coalesce(l.question, f.question) AS question, f.grade, f.feedback,
        f.grade_score, f.case_id, f.quarter_idx, f.review_id
-FROM answer_facts f
+FROM {{source}} f
 LEFT JOIN question_labels l USING (question_id)
 WHERE {{where}} AND f.feedback IS NOT NULL AND trim(f.feedback) <> ''{{conditions}}
 ORDER BY f.quarter_idx DESC, f.force, f.section_no, f.ordinal, f.question_id, f.review_id
 {{limit}}
 """
+
+
+_WITH_NORMALISED = f"(SELECT *, {NORMALISED.format(col='feedback')} AS nf FROM answer_facts)"
 
 
 def search_feedback(
@@ -94,6 +97,7 @@ def search_feedback(
     """
     where, params = filters.where("f")
     conditions: list[str] = []
+    source = "answer_facts"
     for term in search_terms(text):
         conditions.append("f.feedback ILIKE ? ESCAPE '\\'")
         params.append(_like(term))
@@ -101,36 +105,22 @@ def search_feedback(
         conditions.append("list_contains(?, f.grade)")
         params.append([str(g) for g in grades])
     if themes:
-        chosen = [forms for t, forms in _themes(theme_keywords).items() if t in set(themes)]
+        chosen = [forms for t, forms in theme_forms(theme_keywords).items() if t in set(themes)]
         forms = [f for fs in chosen for f in fs]
         if not forms:
             conditions.append("FALSE")
         else:
-            sql, p = theme_condition(forms, NORMALISED.format(col="f.feedback"))
+            sql, p = theme_condition(forms, "f.nf")
             conditions.append(sql)
             params.extend(p)
+            source = _WITH_NORMALISED
     cond = "".join(f" AND {c}" for c in conditions)
     lim = ""
     if limit is not None:
         lim = "LIMIT ?"
         params.append(int(limit))
-    return run(cur, SEARCH_SQL.format(where=where, conditions=cond, limit=lim), params)
-
-
-def themed_answers_sql(themes: dict[str, list[str]], source: str) -> tuple[str, list]:
-    """SQL listing each row of ``source`` (which has a normalised feedback column ``nf``)
-    once per theme it has, as ``theme``; and its params."""
-    cases, params = [], []
-    for theme, forms in themes.items():
-        cond, p = theme_condition(forms)
-        cases.append(f"CASE WHEN {cond} THEN ? END")
-        params += [*p, theme]
-    sql = (
-        "SELECT * EXCLUDE (themes), unnest(themes) AS theme FROM ("
-        f"SELECT *, list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL) AS themes"
-        f" FROM {source} WHERE nf IS NOT NULL)"
-    )
-    return sql, params
+    sql = SEARCH_SQL.format(source=source, where=where, conditions=cond, limit=lim)
+    return run(cur, sql, params)
 
 
 # {where} {flags} {counts}; params: filter params, keyword forms
@@ -149,7 +139,7 @@ FROM flagged
 def theme_counts(cur, filters: Filters, theme_keywords: dict | None = None) -> pd.DataFrame:
     """Per theme (in the settings' order): answers whose feedback has it, n (graded among
     them), failing, share_failing (failing / n). Themes with no answers show zeros."""
-    themes = _themes(theme_keywords)
+    themes = theme_forms(theme_keywords)
     cols = ["theme", "answers", "n", "failing", "share_failing"]
     if not themes:
         return pd.DataFrame(columns=cols)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.feedback import NORMALISED, _themes, theme_condition
+from analysis.feedback import NORMALISED, theme_condition, theme_forms
 from analysis.filters import Filters
 from analysis.measures import (
     FORCE_ORDER,
@@ -232,7 +232,7 @@ def suggested_topics(cur, filters: Filters, settings: Settings | None = None) ->
     feedback mentions the theme are failures.
     """
     settings = settings_or_default(settings)
-    per_force = _topic_forces(cur, filters, _themes(settings.themes), settings)
+    per_force = _topic_forces(cur, filters, theme_forms(settings.themes), settings)
     cols = ["topic", "kind", "forces", "n_forces", "failures", "n", "share_failing"]
     if per_force.empty:
         return pd.DataFrame(columns=cols)
