@@ -17,6 +17,8 @@ st.caption(
     plain(f"Signed in as {who} ({source}). Imports, undos and downloads are logged with this name.")
 )
 upload.show_messages()
+history = importer.import_history(con)
+upload.demo_notice(con, history, who)
 
 st.subheader("Upload workbooks")
 files = st.file_uploader(
@@ -42,7 +44,6 @@ history_tab, downloads_tab, audit_tab = st.tabs(
     ["Import history", "Downloads", "Audit log"], key="upload_tab", on_change="rerun"
 )
 with history_tab:
-    history = importer.import_history(con)
     st.dataframe(
         upload.history_table(history),
         hide_index=True,

@@ -33,6 +33,7 @@ GENERATION = "upload_generation"  # bumps to empty the uploader
 IN_UPLOADER = "upload_in_uploader"  # shas in the uploader on the last run
 MESSAGES = "upload_messages"  # (kind, text) shown once after an action
 UNDO = "upload_undo_pending"  # import_id awaiting confirmation
+REMOVE_DEMO = "upload_remove_demo_pending"  # the demo removal awaiting confirmation
 
 NO_QUARTER = "Choose the quarter"
 
@@ -72,10 +73,13 @@ def summary_line(plan: ImportPlan) -> str:
     if plan.status == "rejected":
         return f"Refused: {plan.reason}"
     c = plan.counts()
-    if plan.quarter is not None:
+    rows = review_quarters(plan)
+    if len(rows) > 1:
+        q = f"{rows[0]} to {rows[-1]} (from the rows)"
+    elif plan.quarter is not None:
         q = plan.quarter.label + (f" (from {plan.quarter_source})" if plan.quarter_source else "")
-    elif review_quarters(plan):
-        q = " to ".join(dict.fromkeys([review_quarters(plan)[0], review_quarters(plan)[-1]]))
+    elif rows:
+        q = f"{rows[0]} (from the rows)"
     else:
         q = "quarter not found"
     forces = plan.forces()
@@ -339,6 +343,14 @@ def undoable(history: pd.DataFrame) -> list[dict]:
     return df.to_dict("records")
 
 
+def demo_imports(history: pd.DataFrame) -> list[int]:
+    """The demo's imports still in force."""
+    if history is None or history.empty or "is_demo" not in history:
+        return []
+    df = history[(history["status"] == "imported") & history["is_demo"].astype(bool)]
+    return sorted(int(i) for i in df["import_id"])
+
+
 def undo_label(row: dict) -> str:
     return (
         f"#{row.get('import_id')} {row.get('file_name')} - {row.get('quarter') or 'no quarter'}, "
@@ -505,7 +517,84 @@ def _do_undo(con, import_id: int, who: str) -> None:
         message("error", f"Import #{import_id} was not undone: {result.get('reason') or result}")
 
 
+def remove_demo(con, who: str) -> dict:
+    """Undo every demo import and delete the demo's intervention log entries.
+
+    Each undo is its own transaction and is logged; the import history keeps the events.
+    """
+    from analysis.training_needs import interventions
+    from dashboard.demo import DEMO_WHO
+    from dashboard.interventions import delete_intervention
+
+    ids = demo_imports(importer.import_history(con))
+    removed = 0
+    for import_id in ids:
+        result = importer.undo_import(con, import_id, who)
+        removed += int(result.get("reviews_removed") or 0)
+    log = interventions(con.cursor())
+    demo_rows = log[log["created_by"] == DEMO_WHO]["intervention_id"] if len(log) else []
+    for intervention_id in demo_rows:
+        delete_intervention(con, int(intervention_id), who)
+    return {"imports": len(ids), "reviews_removed": removed, "interventions": len(demo_rows)}
+
+
+def _do_remove_demo(con, who: str) -> None:
+    st.session_state.pop(REMOVE_DEMO, None)
+    try:
+        out = remove_demo(con, who)
+    except Exception as exc:  # noqa: BLE001
+        message(
+            "error",
+            f"Removing the demo data failed part way ({exc.__class__.__name__}); "
+            "see the import history.",
+        )
+        return
+    message(
+        "success",
+        f"Demo data removed: {out['imports']} imports undone ({out['reviews_removed']} reviews), "
+        f"{out['interventions']} demo interventions deleted. The history keeps the events.",
+    )
+
+
 # ------------------------------------------------------------------------ drawing
+
+
+def demo_notice(con, history: pd.DataFrame, who: str) -> None:
+    """While demo data is loaded: say so, and offer to remove it (with a confirm step)."""
+    ids = demo_imports(history)
+    if not ids:
+        return
+    if st.session_state.get(REMOVE_DEMO):
+        st.warning(
+            f"Remove the demo data? This undoes {len(ids)} demo imports and deletes the demo's "
+            "intervention log entries. Imports of real workbooks stay."
+        )
+        with st.container(horizontal=True):
+            st.button(
+                "Yes, remove the demo data",
+                key="upl_demo_confirm",
+                type="primary",
+                on_click=_do_remove_demo,
+                args=(con, who),
+            )
+            st.button(
+                "No, keep it",
+                key="upl_demo_keep",
+                on_click=lambda: st.session_state.pop(REMOVE_DEMO, None),
+            )
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.info(
+            f"The database holds the illustrative DEMO DATA ({len(ids)} imports). Remove it "
+            "before loading the region's real workbooks, so the two never mix.",
+            icon=":material/info:",
+            width="stretch",
+        )
+        st.button(
+            "Remove demo data...",
+            key="upl_demo_start",
+            on_click=lambda: st.session_state.__setitem__(REMOVE_DEMO, True),
+        )
 
 
 def report(
@@ -597,7 +686,7 @@ def _quarter_chooser(con, entry: Entry, read: Callable) -> None:
     """The quarter: detected, or chosen (the file is then read again with ``quarter=``)."""
     plan, key = entry.plan, entry.sha256
     per_row = review_quarters(plan)
-    if plan.quarter is None and per_row and plan.status != "rejected":
+    if len(per_row) > 1 or (plan.quarter is None and per_row and plan.status != "rejected"):
         st.caption(plain("Quarters read from the rows: " + ", ".join(per_row)))
         return
     options = quarter_options(plan.quarter, ())

@@ -274,3 +274,39 @@ def test_a_decompression_bomb_is_refused_before_parsing(db):
     at = _upload(_app(), ("bomb.xlsx", buf.getvalue()))
     assert len(at.error) == 1 and "possible zip bomb" in _unescape(at.error[0].value)
     assert _active_reviews() == 0
+
+
+def test_demo_data_is_announced_and_can_be_removed_after_a_confirm(tmp_path, monkeypatch):
+    from tests.demo_db import demo_copy
+
+    path = demo_copy(tmp_path)
+    monkeypatch.setenv("ARMS_DB", str(path))
+    monkeypatch.setenv("ARMS_NO_AUTODEMO", "1")
+    monkeypatch.setenv("ARMS_USER", "upload-tester")
+    at = _app()
+    assert any("DEMO DATA" in i.value for i in at.info)
+    at = _click(at, "Remove demo data...")
+    assert _active_reviews() > 0  # not yet: a confirm step
+    at = _click(at, "Yes, remove the demo data")
+    assert _active_reviews() == 0 and not store.is_demo(_con())
+    assert _con().cursor().execute("SELECT count(*) FROM interventions").fetchone()[0] == 0
+    assert any("Demo data removed" in _unescape(s.value) for s in at.success)
+    assert not [b for b in at.button if b.label == "Remove demo data..."]
+
+
+def test_a_tidy_export_with_several_quarters_uploads_with_quarters_from_its_rows(db, tmp_path):
+    from dashboard.exports.tidy import to_xlsx_bytes
+    from dashboard.vocab import Quarter
+
+    src = store.connect(tmp_path / "src.duckdb")
+    ingest_bytes(src, good_workbook(Quarter(2024, 1), forces=("Cumbria",)), "q1.xlsx", who="x")
+    ingest_bytes(src, good_workbook(forces=("Cumbria",)), "q2.xlsx", who="x")
+    tidy = to_xlsx_bytes(tidy_frame(src.cursor()))
+
+    at = _upload(_app(), ("tidy.xlsx", tidy))
+    assert not at.error
+    summary = "2024/25 Q1 to 2024/25 Q2 (from the rows) · 1 force · 8 reviews"
+    assert any(t.startswith(summary) for t in _texts(at))
+    assert not [s for s in at.selectbox if s.key.startswith("upl_q_")]  # nothing to choose
+    _click(at, "Import")
+    pd.testing.assert_frame_equal(tidy_frame(_con().cursor()), tidy_frame(src.cursor()))
