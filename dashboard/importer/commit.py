@@ -53,26 +53,26 @@ def find_duplicate(cur, sha256: str) -> dict | None:
     return {"import_id": row[0], "file_name": row[1], "imported_at": row[2]} if row else None
 
 
+def _keys(plan: ImportPlan) -> list[str]:
+    return [f"{q.label}|{force}" for q, force in _pairs(plan)]
+
+
 def _replaced(cur, plan: ImportPlan, exclude: int | None = None) -> list[dict]:
-    out = []
-    for q, force in _pairs(plan):
-        rows = cur.execute(
-            "SELECT r.import_id, i.file_name, count(*) FROM reviews r JOIN imports i USING (import_id) "
-            "WHERE r.active AND r.quarter = ? AND r.force = ? AND r.import_id IS DISTINCT FROM ? "
-            "GROUP BY r.import_id, i.file_name ORDER BY r.import_id",
-            [q.label, force, exclude],
-        ).fetchall()
-        for import_id, file_name, n in rows:
-            out.append(
-                {
-                    "quarter": q.label,
-                    "force": force,
-                    "import_id": import_id,
-                    "file_name": file_name,
-                    "reviews": n,
-                }
-            )
-    return out
+    """Active reviews of other imports for the plan's quarters and forces (one query)."""
+    keys = _keys(plan)
+    rows = cur.execute(
+        "SELECT r.quarter, r.force, r.import_id, i.file_name, count(*) FROM reviews r "
+        "JOIN imports i USING (import_id) "
+        "WHERE r.active AND list_contains(?, r.quarter || '|' || r.force) "
+        "AND r.import_id IS DISTINCT FROM ? GROUP BY ALL",
+        [keys, exclude],
+    ).fetchall()
+    order = {k: i for i, k in enumerate(keys)}
+    out = [
+        {"quarter": q, "force": f, "import_id": i, "file_name": fn, "reviews": n}
+        for q, f, i, fn, n in rows
+    ]
+    return sorted(out, key=lambda d: (order[f"{d['quarter']}|{d['force']}"], d["import_id"]))
 
 
 def plan_effects(con, plan: ImportPlan) -> dict:
@@ -134,11 +134,11 @@ def _write(cur, plan: ImportPlan, who: str, is_demo: bool) -> tuple[int, list[di
         ],
     )
     replaced = _replaced(cur, plan, exclude=import_id)
-    for q, force in _pairs(plan):
+    if replaced:
         cur.execute(
             "UPDATE reviews SET active = FALSE, replaced_by = ? "
-            "WHERE active AND quarter = ? AND force = ? AND import_id <> ?",
-            [import_id, q.label, force, import_id],
+            "WHERE active AND list_contains(?, quarter || '|' || force) AND import_id <> ?",
+            [import_id, _keys(plan), import_id],
         )
     n = len(plan.reviews)
     ids = [r[0] for r in cur.execute("SELECT nextval('review_ids') FROM range(?)", [n]).fetchall()]
@@ -340,12 +340,28 @@ def undo_import(con, import_id: int, who: str) -> dict:
             "GROUP BY ALL ORDER BY ALL",
             [import_id],
         ).fetchall()
-        cur.execute(
-            "UPDATE reviews SET active = TRUE, replaced_by = NULL WHERE replaced_by = ?",
-            [import_id],
-        )
+        restored = []
+        for q, f, old_id, n in back:
+            # a later import may already hold this quarter and force: then the older data
+            # stays replaced (now by that import) rather than coming back beside it
+            holder = cur.execute(
+                "SELECT max(import_id) FROM reviews WHERE active AND quarter = ? AND force = ?",
+                [q, f],
+            ).fetchone()[0]
+            if holder is not None:
+                cur.execute(
+                    "UPDATE reviews SET replaced_by = ? WHERE replaced_by = ? AND quarter = ? "
+                    "AND force = ? AND import_id = ?",
+                    [holder, import_id, q, f, old_id],
+                )
+                continue
+            cur.execute(
+                "UPDATE reviews SET active = TRUE, replaced_by = NULL WHERE replaced_by = ? "
+                "AND quarter = ? AND force = ? AND import_id = ?",
+                [import_id, q, f, old_id],
+            )
+            restored.append({"quarter": q, "force": f, "import_id": old_id, "reviews": n})
         cur.execute("UPDATE imports SET status = 'undone' WHERE import_id = ?", [import_id])
-        restored = [{"quarter": q, "force": f, "import_id": i, "reviews": n} for q, f, i, n in back]
         store.audit(
             cur,
             who,

@@ -236,3 +236,24 @@ def test_a_process_killed_inside_the_import_leaves_nothing_partial(tmp_path):
         out["status"] == "imported"
         and con.execute("SELECT count(*) FROM reviews").fetchone()[0] == 8
     )
+
+
+def test_undoing_a_middle_resend_does_not_bring_back_data_a_later_one_replaced(con):
+    a = ingest_bytes(
+        con, wbs.build_blocks({"Cheshire": wbs.make_cases("Cheshire", 4, seed=1)}), "a.xlsx"
+    )
+    b = ingest_bytes(
+        con, wbs.build_blocks({"Cheshire": wbs.make_cases("Cheshire", 3, seed=2)}), "b.xlsx"
+    )
+    c = ingest_bytes(
+        con, wbs.build_blocks({"Cheshire": wbs.make_cases("Cheshire", 2, seed=3)}), "c.xlsx"
+    )
+    assert c["replaced"][0]["import_id"] == b["import_id"]
+    out = undo_import(con, b["import_id"], "t")
+    assert out["restored"] == []  # c still holds Cheshire 2024/25 Q2
+    assert con.execute("SELECT DISTINCT import_id FROM reviews WHERE active").fetchall() == [
+        (c["import_id"],)
+    ]
+    out = undo_import(con, c["import_id"], "t")
+    assert [r["import_id"] for r in out["restored"]] == [a["import_id"]]
+    assert active_reviews(con) == 4
