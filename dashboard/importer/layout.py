@@ -32,7 +32,7 @@ from dashboard.importer.labels import (
 )
 from dashboard.importer.matching import QuestionMatcher
 from dashboard.importer.model import AnswerRecord, Issue, QuestionMatch, UnmatchedRow
-from dashboard.vocab import NA, parse_grade, parse_quarter
+from dashboard.vocab import NA, parse_grade, parse_quarter, parse_risk_level
 
 STRONG = 0.75
 SHEET_KEYS = (
@@ -336,6 +336,8 @@ def read_blocks(
                     res.sheet_meta.setdefault(lv[0], lv[1])
                     label_key = "consumed"
                     break
+        if label_key is None and _risk_row(grid, r, bounds):
+            label_key, label_col = "risk_level", 0  # risk levels over the cases, unlabelled
         if label_key is None:
             # a free line: the title, or 'Label: value' anywhere
             for _c, v in cells:
@@ -498,6 +500,20 @@ def read_blocks(
         res.cases.append(case)
         res.unmatched.extend(unmatched[i])
     return res
+
+
+def _risk_row(grid: SheetGrid, r: int, bounds) -> bool:
+    """A row whose values over the case columns are mostly risk levels (and nothing else)."""
+    hits = 0
+    for g, _fb, end in bounds:
+        for c in range(g, end):
+            v = grid.value(r, c)
+            if v is not None:
+                if parse_risk_level(v) is None:
+                    return False
+                hits += 1
+                break
+    return hits >= max(1, (len(bounds) + 1) // 2)
 
 
 # --------------------------------------------------------------------------- transposed

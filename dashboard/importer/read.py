@@ -128,7 +128,9 @@ def read_workbook(
             plan.issues.append(Issue("force-twice", f"{n} sheets are about {f}: all are imported"))
 
     # ---------------------------------------------------------------- quarter
-    plan.quarter, plan.quarter_source = _quarter(given, results, grids.sheets, file_name)
+    plan.quarter, plan.quarter_source = _quarter(
+        given, results, grids.sheets, file_name, plan.issues
+    )
 
     # ---------------------------------------------------------------- cases -> reviews
     redactor = Redactor()
@@ -197,6 +199,21 @@ def read_workbook(
             u.case_index = position.get(u.case_index) if u.case_index is not None else None
         plan.unmatched.extend(res.unmatched)
 
+    for rep, _res, _f in results:
+        n_unmatched = sum(1 for u in plan.unmatched if u.sheet == rep.sheet)
+        if n_unmatched > rep.answers:
+            plan.issues.append(
+                Issue(
+                    "question-set-mismatch",
+                    f"most question rows on {rep.sheet!r} match no question in the active question set "
+                    f"({n_unmatched} kept for review, {rep.answers} matched): is the right question set loaded?",
+                    rep.sheet,
+                )
+            )
+        if rep.layout == "tidy":
+            rep.force = (
+                ", ".join(sorted({r.force for r in plan.reviews if r.sheet == rep.sheet})) or None
+            )
     if not plan.reviews:
         plan.status = "rejected"
         plan.reason = (
@@ -248,7 +265,9 @@ def _reviewing_force(res: SheetResult, forces: Forces) -> str | None:
     return None
 
 
-def _quarter(given, results, sheets, file_name) -> tuple[Quarter | None, str | None]:
+def _quarter(
+    given, results, sheets, file_name, issues: list[Issue]
+) -> tuple[Quarter | None, str | None]:
     if given is not None:
         return given, "given"
     tidy = [res for _r, res, _f in results if res.layout == "tidy"]
@@ -265,7 +284,25 @@ def _quarter(given, results, sheets, file_name) -> tuple[Quarter | None, str | N
                 found[q] += 1
                 break
     if found:
-        return found.most_common(1)[0][0], "title"
+        best = found.most_common(1)[0][0]
+        if len(found) > 1:
+            others = ", ".join(q.label for q in sorted(found) if q != best)
+            issues.append(
+                Issue(
+                    "quarter-disagrees",
+                    f"sheet titles name more than one quarter: {best.label} used (also {others})",
+                )
+            )
+        in_name = parse_quarter(Path(file_name).stem.replace("_", " "))
+        if in_name is not None and in_name != best:
+            issues.append(
+                Issue(
+                    "quarter-disagrees",
+                    f"the titles say {best.label} but the file name "
+                    f"says {in_name.label}: {best.label} used",
+                )
+            )
+        return best, "title"
     for g in sheets:
         q = parse_quarter(g.title)
         if q is not None:

@@ -596,3 +596,43 @@ def test_merged_section_rows_with_a_fill_are_not_answers(con):
     plan = read(con, wbs.to_bytes(wb))
     assert grades_read(plan) == grades_written(cases)
     assert not plan.unmatched
+
+
+@pytest.mark.parametrize("section_row", [True, False])
+def test_risk_levels_as_the_header_without_grade_labels(con, section_row):
+    cases = wbs.make_cases("Lancashire", 4)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Lancs"
+    ws.append(["Lancashire peer review 2024/25 Q1"])
+    ws.append(["Question", "Low", None, "Medium", None, "High", None, "Very high", None])
+    if section_row:
+        ws.append(["Section 1 - Timeliness and process"])
+    for q in wbs.QUESTIONS:
+        row = [q.text]
+        for c in cases:
+            row += [c.grades[q.question_id], c.feedback[q.question_id]]
+        ws.append(row)
+    plan = read(con, wbs.to_bytes(wb))
+    assert [r.risk_level for r in plan.reviews] == ["Low", "Medium", "High", "Very high"]
+    assert grades_read(plan) == grades_written({"Lancashire": cases})
+
+
+def test_a_sheet_from_another_question_set_says_so(con):
+    def other(q):
+        return f"Different national question number {q.ordinal} about something else entirely"
+
+    cases = {"Cheshire": wbs.make_cases("Cheshire", 2)}
+    plan = read(con, wbs.build_blocks(cases, wbs.Blocks(question_text=other)))
+    assert len(plan.unmatched) == 2 * len(wbs.QUESTIONS) and not plan.answers
+    assert (None, None, "question-set-mismatch") in [(None, None, k) for _s, _c, k in plan.rows()]
+    assert "right question set" in next(
+        i.message for i in plan.issues if i.kind == "question-set-mismatch"
+    )
+
+
+def test_title_and_file_name_disagreeing_on_the_quarter_is_a_warning(con):
+    data, _ = wbs.canonical(n_forces=1)
+    plan = read(con, data, name="ARMS 2024-25 Q3.xlsx")
+    assert plan.quarter.label == "2024/25 Q2"
+    assert any(i.kind == "quarter-disagrees" and "2024/25 Q3" in i.message for i in plan.issues)
