@@ -130,7 +130,7 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
     repeat failures are the current streaks as of the shown quarter, over all earlier
     quarters. Shares are of graded answers (N/A and ungraded excluded); ``n`` is that count.
     """
-    from analysis.repeat_failures import repeat_failures
+    from analysis.repeat_failures import open_repeat_failure_count
 
     settings = settings_or_default(settings)
     history = filters.but(quarter_from=None)
@@ -166,7 +166,6 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
     change = None
     if prev and prev["share_good"] is not None and now["share_good"] is not None:
         change = 100.0 * (now["share_good"] - prev["share_good"])
-    rf = repeat_failures(cur, history, settings)
     return {
         **now,
         "quarter_idx": idx,
@@ -176,5 +175,5 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
         "n_prev": prev["n"] if prev else 0,
         "share_failing_prev": prev["share_failing"] if prev else None,
         "change_pts": change,
-        "open_repeat_failures": int(rf["current"].sum()) if len(rf) else 0,
+        "open_repeat_failures": open_repeat_failure_count(cur, history, settings),
     }

@@ -122,3 +122,23 @@ def repeat_failures(cur, filters: Filters, settings: Settings | None = None) -> 
     )
     df["current"] = df["current"].astype(bool)
     return df
+
+
+# params: filter params, fail_share, min_streak
+OPEN_COUNT_SQL = f"""
+WITH {NUMBERED_CTE},
+trailing_streaks AS (
+    SELECT max(rn) - coalesce(max(rn) FILTER (WHERE NOT fails), 0) AS current_streak
+    FROM numbered
+    GROUP BY force, question_id
+)
+SELECT count(*) FROM trailing_streaks WHERE current_streak >= ?
+"""
+
+
+def open_repeat_failure_count(cur, filters: Filters, settings: Settings | None = None) -> int:
+    """How many repeat failures are current (what ``repeat_failures`` marks current)."""
+    settings = settings_or_default(settings)
+    where, params = filters.where()
+    sql = OPEN_COUNT_SQL.format(where=where)
+    return int(cur.execute(sql, [*params, settings.fail_share, settings.min_streak]).fetchone()[0])

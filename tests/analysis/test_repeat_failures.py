@@ -154,3 +154,20 @@ def test_empty_database_gives_empty_frames_with_columns(db):
     df = repeat_failures(db.cur(), ALL)
     assert df.empty and {"force", "question_id", "quarters", "streak", "current"} <= set(df)
     assert failing_quarters(db.cur(), ALL).empty
+
+
+def test_the_open_count_agrees_with_the_current_streaks(db):
+    from analysis.repeat_failures import open_repeat_failure_count
+
+    for i, grades in enumerate([[RI], [I], [G], [RI], [RI]]):
+        db.same(i, "Lancashire", "3.1", grades)  # ended streak, then a current one
+    for i, grades in enumerate([[RI], [RI], [G]]):
+        db.same(i, "Cheshire", "3.1", grades)  # ended
+    db.same(0, "Cumbria", "3.1", [RI])
+    db.same(3, "Cumbria", "3.1", [NA_])
+    db.same(4, "Cumbria", "3.1", [I])  # current across a gap and an N/A-only quarter
+    df = repeat_failures(db.cur(), ALL)
+    assert int(df["current"].sum()) == open_repeat_failure_count(db.cur(), ALL) == 2
+    upto = Filters(quarter_to=q(1).index)
+    assert open_repeat_failure_count(db.cur(), upto) == 2  # Lancashire and Cheshire then
+    assert open_repeat_failure_count(db.cur(), ALL, Settings(min_streak=3)) == 0
