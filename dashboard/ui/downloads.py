@@ -157,11 +157,18 @@ def _quarters_with_data(con) -> list[str]:
     return list(reversed(df["quarter"].tolist())) if not df.empty else []
 
 
-def _template_quarters(with_data: list[str], today: dt.date | None = None) -> list[str]:
-    """The next quarter, the current one, then every quarter with data (newest first)."""
+def _template_quarters(con, with_data: list[str], today: dt.date | None = None) -> list[str]:
+    """The quarter after the latest with data (the default), the current and next quarters,
+    then every quarter with data, newest first."""
+    from dashboard.exports.template import default_template_quarter
+
     now = Quarter.containing(today or dt.date.today())
-    out = [now.next().label, now.label]
-    return out + [q for q in with_data if q not in out]
+    first = default_template_quarter(con.cursor(), today)
+    out = [first.label]
+    for q in sorted({now.next(), now, *(parse_quarter(x) for x in with_data)}, reverse=True):
+        if q is not None and q.label not in out:
+            out.append(q.label)
+    return out
 
 
 def current_filters() -> Filters:
@@ -200,7 +207,7 @@ def section(con, who: str) -> None:
         "returns are clean."
     )
     c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="bottom")
-    tq = c1.selectbox("Quarter", _template_quarters(with_data), key="dl_template_quarter")
+    tq = c1.selectbox("Quarter", _template_quarters(con, with_data), key="dl_template_quarter")
     tf = c2.selectbox("Force under review", ["All forces", *forces], key="dl_template_force")
     force = None if tf == "All forces" else tf
     c3.download_button(

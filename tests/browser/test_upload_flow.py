@@ -117,3 +117,24 @@ def _same_tidy_data(original: bytes, downloaded: bytes, tmp_path: Path, monkeypa
         con.close()
     assert len(frames[0]) == 792
     pd.testing.assert_frame_equal(frames[0], frames[1])
+
+
+def test_demo_data_is_announced_and_the_downloads_are_offered(demo_app, page):
+    # read-only: looks, never clicks a download or a write
+    _open(page, demo_app, "upload")
+    page.get_by_text("The database holds the illustrative DEMO DATA").wait_for()
+    page.get_by_role("button", name="Remove demo data...").wait_for()
+    page.get_by_role("tab", name="Downloads").click()
+    wait_for_app(page)
+    for name in (
+        "Download regional workbook",
+        "Download blank template",
+        "Download tidy data",
+        "Summary (text)",
+        "Heatmap (PNG)",
+    ):
+        assert page.get_by_role("button", name=name).count() >= 1, name
+    _shot(page, "8_upload_downloads.png")
+    page.get_by_role("tab", name="Audit log").click()
+    wait_for_app(page)
+    _shot(page, "8_upload_audit_log.png")

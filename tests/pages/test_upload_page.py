@@ -244,6 +244,11 @@ def test_template_summary_and_chart_downloads_are_logged(db):
 
     con = _con()
     ingest_bytes(con, good_workbook(), "q2.xlsx", who="x")
+    import datetime as dt
+
+    options = downloads._template_quarters(con, ["2024/25 Q2"], today=dt.date(2025, 5, 1))
+    assert options[0] == "2024/25 Q3"  # the quarter after the latest with data comes first
+    assert {"2025/26 Q1", "2025/26 Q2", "2024/25 Q2"} <= set(options)
     template = downloads.template_file_bytes(con, "2025/26 Q1", "Cumbria", "d")
     assert template[:2] == b"PK"
     text = downloads.summary_bytes(con, "2024/25 Q2", "d").decode()
