@@ -214,6 +214,7 @@ def read_workbook(
             rep.force = (
                 ", ".join(sorted({r.force for r in plan.reviews if r.sheet == rep.sheet})) or None
             )
+    _scrub(plan, redactor)
     if not plan.reviews:
         plan.status = "rejected"
         plan.reason = (
@@ -425,3 +426,36 @@ def _text(v: object) -> str | None:
         v = int(v)
     t = re.sub(r"\s+", " ", str(v)).strip()
     return t or None
+
+
+def _scrub(plan: ImportPlan, redactor: Redactor) -> None:
+    """Identifiers can hide in any text a person typed: warning messages quoting a cell,
+    the question text of unmatched rows, even sheet and file names. Redact them all."""
+    renamed: dict[str, str] = {}
+    for rep in plan.sheets:
+        new, n = redactor.redact(rep.sheet)
+        if n:
+            renamed[rep.sheet] = new
+    new_file, n = redactor.redact(plan.file_name)
+    if n:
+        plan.file_name = new_file
+    issues = plan.issues + [w for rep in plan.sheets for w in rep.warnings]
+    for i in issues:
+        i.message, _n = redactor.redact(i.message)
+        i.sheet = renamed.get(i.sheet, i.sheet) if i.sheet else i.sheet
+    for m in plan.matches:
+        m.seen, _n = redactor.redact(m.seen)
+        m.sheet = renamed.get(m.sheet, m.sheet)
+    if renamed:
+        for rep in plan.sheets:
+            rep.sheet = renamed.get(rep.sheet, rep.sheet)
+        for r in plan.reviews:
+            r.sheet = renamed.get(r.sheet, r.sheet)
+        for u in plan.unmatched:
+            u.sheet = renamed.get(u.sheet, u.sheet)
+        plan.issues.append(
+            Issue(
+                "redacted-identifier",
+                "a sheet name held a case reference or PNC ID: it is shown redacted",
+            )
+        )

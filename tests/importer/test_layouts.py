@@ -636,3 +636,14 @@ def test_title_and_file_name_disagreeing_on_the_quarter_is_a_warning(con):
     plan = read(con, data, name="ARMS 2024-25 Q3.xlsx")
     assert plan.quarter.label == "2024/25 Q2"
     assert any(i.kind == "quarter-disagrees" and "2024/25 Q3" in i.message for i in plan.issues)
+
+
+def test_identifiers_in_sheet_names_file_names_and_warnings_are_redacted(con):
+    case = wbs.make_cases("Cheshire", 1)[0]
+    case.grades["1.1"] = f"see {case.case_ref}"  # not a grade: quoted in a warning
+    sheet = case.case_ref.replace("/", "-")
+    plan = read(con, wbs.build_single(case, sheet=sheet), name=f"return {sheet} 2024-25 Q2.xlsx")
+    dumped = repr(plan) + repr(plan.to_json())
+    digits = case.case_ref.split("/")[1].lstrip("0")
+    assert digits not in dumped
+    assert plan.reviews[0].sheet == "[redacted]" and "[redacted]" in plan.file_name
