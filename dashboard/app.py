@@ -39,6 +39,9 @@ current = st.navigation(nav, position="hidden" if chrome.presenting() else "side
 chrome.presentation_toggle()
 chrome.apply_presentation()
 chrome.demo_label()
+# widgets on a page are new when the page changes: filters restore them from session state
+st.session_state["_page_changed"] = st.session_state.get("_last_page") != current.title
+st.session_state["_last_page"] = current.title
 spec = next((p for p in PAGES if p.title == current.title), None)
 if spec is not None and spec.needs_data:
     chrome.require_data()

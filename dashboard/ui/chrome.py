@@ -49,14 +49,21 @@ def presentation_toggle() -> None:
     )
 
 
+def _exit_presentation() -> None:
+    st.session_state["present"] = False
+    st.query_params.pop(PRESENT_PARAM, None)
+
+
 def apply_presentation() -> None:
     if presenting():
         st.query_params[PRESENT_PARAM] = "1"
         st.html(_PRESENT_CSS)
-        if st.button("Exit presentation mode", key="exit_present", type="tertiary"):
-            st.session_state["present"] = False
-            st.query_params.pop(PRESENT_PARAM, None)
-            st.rerun()
+        st.button(
+            "Exit presentation mode",
+            key="exit_present",
+            type="tertiary",
+            on_click=_exit_presentation,
+        )
     else:
         st.query_params.pop(PRESENT_PARAM, None)
 

@@ -33,6 +33,11 @@ def _from_url() -> dict:
     }
 
 
+def page_changed() -> bool:
+    """True on the first run of a page after another page (set by ``app.py``)."""
+    return bool(st.session_state.get("_page_changed", False))
+
+
 def state() -> dict:
     if STATE not in st.session_state:
         st.session_state[STATE] = _from_url()
@@ -72,7 +77,7 @@ def _valid(values: Iterable[str], options: Iterable[str]) -> list[str]:
 def _multiselect(label: str, name: str, options: list[str], where, placeholder: str) -> list[str]:
     s = state()
     key = f"w_{name}"
-    if key not in st.session_state:
+    if key not in st.session_state or page_changed():
         st.session_state[key] = _valid(s.get(name) or [], options)
     else:  # options can change after an import
         st.session_state[key] = _valid(st.session_state[key], options)
@@ -97,7 +102,11 @@ def quarter_range(where=None) -> tuple[str | None, str | None]:
         where.caption(f"Quarter: {labels[0]}")
         return labels[0], labels[0]
     key = "w_quarters"
-    if key not in st.session_state or any(v not in labels for v in st.session_state[key]):
+    if (
+        key not in st.session_state
+        or page_changed()
+        or any(v not in labels for v in st.session_state[key])
+    ):
         st.session_state[key] = (lo, hi)
     lo, hi = where.select_slider("Quarters", options=labels, key=key)
     # the full range is the default: keep it out of the URL so new quarters are included
@@ -176,7 +185,7 @@ def url_choice(
     if not options:
         return None
     key, keep = f"w_{param}", f"_c_{param}"
-    if key not in st.session_state or st.session_state[key] not in options:
+    if key not in st.session_state or page_changed() or st.session_state[key] not in options:
         url = st.query_params.get(param)
         kept = st.session_state.get(keep)
         st.session_state[key] = (
@@ -190,7 +199,9 @@ def url_choice(
         )
     value = where.selectbox(label, options, key=key, format_func=format_func)
     st.session_state[keep] = value
-    if st.query_params.get(param) != value:
+    if value in (None, ""):
+        st.query_params.pop(param, None)
+    elif st.query_params.get(param) != value:
         st.query_params[param] = value
     return value
 
