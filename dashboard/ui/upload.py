@@ -58,6 +58,22 @@ def sha256(data: bytes) -> str:
 # --------------------------------------------------------------------- pure tables
 
 
+# where the importer found the quarter, in words
+QUARTER_SOURCES = {
+    "given": "chosen here",
+    "title": "from the title",
+    "sheet": "from a sheet name",
+    "file name": "from the file name",
+    "dates": "from the review and ARMS dates",
+    "rows": "from the rows",
+}
+
+
+def quarter_source(plan: ImportPlan) -> str:
+    src = plan.quarter_source
+    return QUARTER_SOURCES.get(src, f"from {src}") if src else ""
+
+
 def review_quarters(plan: ImportPlan) -> list[str]:
     """Quarters carried by the rows themselves (a tidy file), oldest first."""
     return [q.label for q in sorted({r.quarter for r in plan.reviews if r.quarter})]
@@ -77,7 +93,7 @@ def summary_line(plan: ImportPlan) -> str:
     if len(rows) > 1:
         q = f"{rows[0]} to {rows[-1]} (from the rows)"
     elif plan.quarter is not None:
-        q = plan.quarter.label + (f" (from {plan.quarter_source})" if plan.quarter_source else "")
+        q = plan.quarter.label + (f" ({quarter_source(plan)})" if plan.quarter_source else "")
     elif rows:
         q = f"{rows[0]} (from the rows)"
     else:
@@ -701,7 +717,7 @@ def _quarter_chooser(con, entry: Entry, read: Callable) -> None:
         "if it is wrong. The file is read again with the quarter you choose.",
     )
     if plan.quarter is not None and plan.quarter_source:
-        st.caption(plain(f"Quarter {plan.quarter.label} taken from the {plan.quarter_source}."))
+        st.caption(plain(f"Quarter {plan.quarter.label}: {quarter_source(plan)}."))
     if choice and choice != current and choice != entry.quarter_given:
         with st.spinner(f"Reading the file again as {choice}..."):
             new = _read(con, entry.name, entry.data, key, choice, read)

@@ -54,7 +54,7 @@ def test_upload_check_import_download_refuse_undo(fresh_app, page, tmp_path, mon
     page.get_by_text("Signed in as browser-test (ARMS_USER)").wait_for()
     original = good_workbook()
     _upload(page, "ARMS regional 2024-25 Q2.xlsx", original)
-    summary = page.get_by_text("2024/25 Q2 (from title) · 6 forces · 24 reviews").first
+    summary = page.get_by_text("2024/25 Q2 (from the title) · 6 forces · 24 reviews").first
     summary.wait_for()
     assert "792 answers" in summary.inner_text()
     _shot(page, "8_upload_report.png")

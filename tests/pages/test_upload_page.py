@@ -74,7 +74,7 @@ def _texts(at: AppTest) -> list[str]:
 def test_the_report_comes_before_any_write_then_import_changes_the_data(db):
     at = _upload(_app(), ("Q2 regional.xlsx", good_workbook()))
     summary = next(t for t in _texts(at) if t.startswith("2024/25 Q2"))
-    assert summary.startswith("2024/25 Q2 (from title) · 6 forces · 24 reviews")
+    assert summary.startswith("2024/25 Q2 (from the title) · 6 forces · 24 reviews")
     sheets = at.dataframe[0].value.set_index("sheet")
     read = sheets[sheets["read"] == "read"]
     assert list(read["force"]) == [
@@ -123,7 +123,7 @@ def test_a_missing_quarter_is_chosen_and_the_file_read_again(db):
     )
     at.run()
     assert not at.error
-    assert any(t.startswith("2024/25 Q1 (from given) · 2 forces · 8 reviews") for t in _texts(at))
+    assert any(t.startswith("2024/25 Q1 (chosen here) · 2 forces · 8 reviews") for t in _texts(at))
     _click(at, "Import")
     assert _con().cursor().execute(
         "SELECT DISTINCT quarter FROM reviews WHERE active"

@@ -136,7 +136,7 @@ def test_redaction_line_counts_identifiers_and_answers():
 
 def test_summary_line_names_quarter_source_and_counts():
     line = upload.summary_line(_plan())
-    assert line.startswith("2024/25 Q2 (from title)")
+    assert line.startswith("2024/25 Q2 (from the title)")
     assert "1 force " in line + " " and "1 reviews" in line and "4 answers" in line
     assert "1 unmatched rows kept for review" in line and "1 identifiers redacted" in line
 
