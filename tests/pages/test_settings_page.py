@@ -152,3 +152,18 @@ def test_upload_limit_cannot_exceed_the_servers():
         "max_upload_mb": 20,
         "fail_share": 0.5,
     }
+
+
+def test_saving_forces_and_themes_from_the_page_writes_and_logs_them(db):
+    at = _app()
+    next(b for b in at.button if b.label == "Save forces").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert any("Saved 6 forces" in m.value for m in at.success)
+    next(b for b in at.button if b.label == "Save themes").click()
+    at.run()
+    assert not at.exception and not at.error
+    con = _read(db)
+    assert store.load_forces(con).names == default_forces().names
+    assert "themes" in store.get_setting_values(con)  # now stored, no longer the default
+    assert audit_log(con.cursor(), actions=("settings",))["who"].tolist() == ["settings-tester"] * 2
