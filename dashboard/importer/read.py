@@ -78,7 +78,8 @@ def read_workbook(
         if grid.hidden:
             _skip(rep, "hidden sheet")
             continue
-        force = forces.match(grid.title)
+        # 'Cheshire (reviewed by Merseyside)': the force under review comes first
+        force = forces.match(_under_review(grid.title)) or forces.match(grid.title)
         if force is None and norm_label(grid.title) in NON_FORCE_SHEETS:
             _skip(rep, "not a force sheet")
             continue
@@ -100,7 +101,8 @@ def read_workbook(
             else:
                 _skip(rep, "not named after a force")
             continue
-        if result.layout != "tidy" and force is None:
+        per_case = any(c.meta.get("force") is not None for c in result.cases)
+        if result.layout != "tidy" and force is None and not per_case:
             force = _force_from_sheet(result, forces)
             if force is None:
                 _skip(rep, "not named after a force")
@@ -210,7 +212,7 @@ def read_workbook(
                     rep.sheet,
                 )
             )
-        if rep.layout == "tidy":
+        if rep.force is None:
             rep.force = (
                 ", ".join(sorted({r.force for r in plan.reviews if r.sheet == rep.sheet})) or None
             )
@@ -236,6 +238,10 @@ def read_workbook(
 def _skip(rep: SheetReport, why: str) -> None:
     rep.skipped = True
     rep.skip_reason = why
+
+
+def _under_review(title: str) -> str:
+    return re.split(r"(?i)\b(?:review(?:ed|ing)?|rev)\.?\s+by\b|\breviewer\b", str(title))[0]
 
 
 def _force_from_sheet(res: SheetResult, forces: Forces) -> str | None:
@@ -340,18 +346,34 @@ def _review(
 ) -> ReviewRecord | None:
     m = case.meta
     where = case.anchor or None
-    if res.layout == "tidy":
-        force = forces.match(m.get("force")) if m.get("force") is not None else None
-        if force is None:
+    if m.get("force") is not None or force is None:
+        # a force per case (tidy rows, a Force column): it wins over the sheet name
+        own = forces.match(m.get("force")) if m.get("force") is not None else None
+        if own is None:
             rep.warnings.append(
                 Issue(
                     "unknown-force",
-                    f"rows with force {m.get('force')!r} name no known force: not imported",
+                    (
+                        f"a case with force {m.get('force')!r}, which names no known force"
+                        if m.get("force") is not None
+                        else "a case with no force"
+                    )
+                    + ": kept for review, not imported",
                     rep.sheet,
                     where,
                 )
             )
             return None
+        if force is not None and own != force and res.layout != "tidy":
+            rep.warnings.append(
+                Issue(
+                    "force-differs",
+                    f"the case says {own}, the sheet {force}: {own} used",
+                    rep.sheet,
+                    case.cells.get("force") or where,
+                )
+            )
+        force = own
     reviewing = sheet_reviewing
     if m.get("reviewing_force") is not None:
         reviewing = (

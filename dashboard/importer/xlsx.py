@@ -113,6 +113,8 @@ def read_grids(data: bytes, five: bool = False) -> WorkbookGrids:
     with z:
         wb_part = "xl/workbook.xml"
         wb = ET.fromstring(z.read(wb_part))
+        if wb.tag != MAIN + "workbook":
+            raise ValueError(f"unexpected workbook namespace {wb.tag!r}")  # e.g. Strict OOXML
         rels = _rels(z, wb_part)
         by_type = {}
         for kind, path in rels.values():
@@ -193,6 +195,8 @@ def read_grids(data: bytes, five: bool = False) -> WorkbookGrids:
             )
             _read_sheet(z, part, grid, shared, epoch, xf_date, xf_delta, rgb_of_style, five)
             sheets.append(grid)
+        if not sheets:
+            raise ValueError("no worksheets found")  # let openpyxl have its say
         return WorkbookGrids(sheets=sheets, theme=theme)
 
 

@@ -647,3 +647,38 @@ def test_identifiers_in_sheet_names_file_names_and_warnings_are_redacted(con):
     digits = case.case_ref.split("/")[1].lstrip("0")
     assert digits not in dumped
     assert plan.reviews[0].sheet == "[redacted]" and "[redacted]" in plan.file_name
+
+
+def test_a_force_column_on_a_sheet_not_named_after_a_force(con):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "All reviews"
+    ws.append(["Force", "Risk level", "Case ref", "OM", *[q.text for q in wbs.QUESTIONS]])
+    cases = (
+        wbs.make_cases("Cheshire", 2) + wbs.make_cases("Cumbria", 1) + wbs.make_cases("Gotham", 1)
+    )
+    cases[-1].force = "Gotham City"
+    for c in cases:
+        ws.append(
+            [
+                c.force,
+                c.risk_level,
+                c.case_ref,
+                c.officer,
+                *[c.grades[q.question_id] for q in wbs.QUESTIONS],
+            ]
+        )
+    plan = read(con, wbs.to_bytes(wb))
+    assert [r.force for r in plan.reviews] == ["Cheshire", "Cheshire", "Cumbria"]
+    assert plan.sheets[0].force == "Cheshire, Cumbria"
+    assert len(plan.unmatched) == len(wbs.QUESTIONS)  # the unknown force's answers are kept
+    assert any(w.kind == "unknown-force" and "Gotham City" in w.message for w in plan.warnings)
+
+
+def test_a_sheet_named_with_its_reviewer_is_the_force_under_review(con):
+    cases = {"Cheshire": wbs.make_cases("Cheshire", 1)}
+    data = wbs.build_blocks(
+        cases, wbs.Blocks(sheet_names={"Cheshire": "Cheshire (rev. by Merseyside)"})
+    )
+    plan = read(con, data)
+    assert plan.reviews[0].force == "Cheshire"
