@@ -43,28 +43,24 @@ ORDER BY f.pos NULLS LAST, s.force
 
 RISK_LEVELS_SQL = "SELECT DISTINCT risk_level FROM reviews WHERE active AND risk_level IS NOT NULL"
 
-# the active question set, plus questions of older sets that still have answers
+# the active question set, plus questions of older sets that reviews were graded against
 QUESTIONS_SQL = """
 WITH active_set AS (
     SELECT q.question_id, q.section_no, q.section, q.text AS question, q.ordinal
     FROM questions q JOIN question_sets s ON s.version = q.version AND s.active
 ),
-answered AS (
-    SELECT question_id, arg_max(section_no, question_set_version) AS section_no,
-           arg_max(section, question_set_version) AS section,
-           arg_max(question, question_set_version) AS question,
-           arg_max(ordinal, question_set_version) AS ordinal
-    FROM answer_facts
-    WHERE section IS NOT NULL
+used_versions AS (SELECT DISTINCT question_set_version AS version FROM reviews WHERE active),
+older AS (
+    SELECT question_id, arg_max(section_no, version) AS section_no,
+           arg_max(section, version) AS section, arg_max(text, version) AS question,
+           arg_max(ordinal, version) AS ordinal
+    FROM questions
+    WHERE version IN (SELECT version FROM used_versions)
+      AND question_id NOT IN (SELECT question_id FROM active_set)
     GROUP BY question_id
-),
-merged AS (
-    SELECT * FROM active_set
-    UNION ALL
-    SELECT * FROM answered WHERE question_id NOT IN (SELECT question_id FROM active_set)
 )
 SELECT question_id, section_no, section, question, ordinal
-FROM merged
+FROM (SELECT * FROM active_set UNION ALL SELECT * FROM older)
 ORDER BY section_no, ordinal, question_id
 """
 
@@ -75,7 +71,7 @@ def dimension_values(cur) -> dict:
     ``forces`` and ``reviewing_forces``: those with data, in the region's order;
     ``all_forces``: every configured force; ``risk_levels``: in vocabulary order (those with
     data); ``sections``: names in section order; ``questions``: DataFrame[question_id,
-    section, question, ordinal] (the active set plus older questions that have answers).
+    section, question, ordinal] (the active set plus older sets' questions that reviews use).
     """
     forces = [r[0] for r in cur.execute(FORCES_SQL).fetchall()]
     reviewing = [r[0] for r in cur.execute(REVIEWING_FORCES_SQL).fetchall()]

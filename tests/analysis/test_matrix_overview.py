@@ -178,3 +178,17 @@ def test_headline_shows_nothing_for_a_range_without_data(db):
     first = headline(db.cur(), Filters(quarter_to=q(0).index))
     assert first["quarter"] == q(0).label and first["prev_quarter"] is None
     assert first["change_pts"] is None and first["share_good"] == 1.0
+
+
+def test_a_new_question_set_keeps_the_old_questions_that_reviews_used(db):
+    from dashboard import questions
+
+    db.same(0, "Cheshire", "1.1", [G])  # graded against the illustrative set (version 1)
+    csv = b"question_id,section,text\n1.1,Timing,Done on time?\nA2,Actions,Are actions dated?\n"
+    questions.import_question_set(db.con, csv, "force_set.csv", "tester")
+    qs = dimension_values(db.cur())["questions"]
+    assert qs.question_id.tolist()[:2] == ["1.1", "A2"]  # the active set first, its wording
+    assert qs.question.tolist()[0] == "Done on time?"
+    assert "6.4" in qs.question_id.tolist()  # the old set is still in use by a review
+    m = grade_matrix(db.cur(), ALL)
+    assert m.row_label.tolist() == ["Done on time?"]  # labels follow the active set
