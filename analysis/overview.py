@@ -60,8 +60,8 @@ older AS (
     GROUP BY question_id
 )
 SELECT question_id, section_no, section, question, ordinal
-FROM (SELECT * FROM active_set UNION ALL SELECT * FROM older)
-ORDER BY section_no, ordinal, question_id
+FROM (SELECT *, 0 AS older FROM active_set UNION ALL SELECT *, 1 FROM older)
+ORDER BY older, section_no, ordinal, question_id
 """
 
 
