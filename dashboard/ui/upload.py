@@ -440,10 +440,12 @@ def read_files(con, files: list, read: Callable | None = None) -> list[Entry]:
             )
     seen: set[str] = set()
     out = []
-    for _, _, k in keyed:
-        if k in entries and k not in handled and k not in seen:
-            seen.add(k)
+    for name, _, k in keyed:
+        if k in handled and k not in seen:
+            st.caption(plain(f"{name}: already imported or cancelled in this session."))
+        elif k in entries and k not in seen:
             out.append(entries[k])
+        seen.add(k)
     return out
 
 

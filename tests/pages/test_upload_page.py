@@ -181,6 +181,8 @@ def test_several_files_are_checked_together_and_imported_at_once(db):
         "Dismiss"
     ]
     assert not [b for b in at.button if b.label == "Import"]
+    handled = [c.value for c in at.caption if "already imported or cancelled" in c.value]
+    assert len(handled) == 2  # still in the uploader beside the refused file, not read again
 
 
 def test_undo_asks_first_then_removes_the_data_and_keeps_the_event(db):
