@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,14 +26,26 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, wait_for_app  #
 EXTRA = {"heatmap": "", "force": "profile=Cumbria"}
 
 
-def settle(page) -> None:
-    """Wait for the script run and for every chart and skeleton to finish drawing."""
+READY = """() => {
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  if (status && status.innerText.includes('Running')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  if (!document.querySelector('h1')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def settle(page, stable_ms: int = 1500) -> None:
+    """Wait until the page has been fully drawn and stayed so for ``stable_ms``."""
     wait_for_app(page)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000
-    )
-    wait_for_app(page)
-    page.wait_for_timeout(1200)
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        page.wait_for_function(READY, timeout=90_000)
+        page.wait_for_timeout(stable_ms)
+        if page.evaluate(READY):
+            return
+    raise TimeoutError("page did not settle")
 
 
 def shoot(db: Path, out: Path, only: set[str] | None, tmp: Path) -> list[Path]:

@@ -66,6 +66,9 @@ cell = heatmap(
     key="overview_heatmap",
     five=settings.five_grades,
     present=chrome.presenting(),
+    expected_cols=list(
+        f.forces or filters.dimensions()["forces"]
+    ),  # a missing return stays visible
 )
 if cell:
     cell_panel(one, cell, m, key="overview_cell")

@@ -27,11 +27,6 @@ if len(region):
     show(trend_chart(region, metric, five=settings.five_grades), "trend_region")
 st.caption(f"{desc}. n = graded answers in the quarter (N/A and ungraded left out).")
 
-st.subheader("Each force (small multiples)")
-by_force = data.frame(quarter_trend, f, by="force")
-if len(by_force):
-    show(trend_chart(by_force, metric, facet="force", five=settings.five_grades), "trend_forces")
-
 st.subheader("Repeat failures")
 st.caption(
     f"A force fails a question in a quarter when at least {settings.fail_share:.0%} of its graded "
@@ -78,6 +73,11 @@ if len(rf):
         ),
         "trend_one_rf",
     )
+
+st.subheader("Each force (small multiples)")
+by_force = data.frame(quarter_trend, f, by="force")
+if len(by_force):
+    show(trend_chart(by_force, metric, facet="force", five=settings.five_grades), "trend_forces")
 
 st.subheader("Improving and declining questions")
 recent = st.slider("Compare the latest quarters (and as many before them)", 1, 4, 2, key="recent")

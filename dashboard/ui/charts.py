@@ -68,7 +68,8 @@ def trend_chart(
         textfont=dict(size=10),
     )
     if y.startswith("share"):
-        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+        top = float(d[y].max()) if len(d) and d[y].notna().any() else 0.0
+        fig.update_yaxes(tickformat=".0%", range=[0, min(1.05, max(0.25, top * 1.25))])
     elif y == "avg_score":
         _grade_axis(fig, five)
     if facet:

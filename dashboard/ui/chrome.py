@@ -27,6 +27,7 @@ html, body, [data-testid="stApp"] { font-size: 21px; }
 
 _BADGE_CSS = """
 <style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 .arms-demo-badge { background: #1A1A1A; color: #FFE600; font-weight: 700; letter-spacing: .08em;
   padding: .35rem .7rem; border-radius: .3rem; display: inline-block; }
 </style>
@@ -71,8 +72,8 @@ def apply_presentation() -> None:
 def demo_label() -> bool:
     """Sidebar badge and a caption on the page when the data is the bundled demo."""
     demo = store.is_demo(data.connection())
+    st.html(_BADGE_CSS)
     if demo:
-        st.html(_BADGE_CSS)
         st.sidebar.html('<span class="arms-demo-badge">DEMO DATA</span>')
         st.caption(
             "DEMO DATA - generated, illustrative reviews (not real cases). "

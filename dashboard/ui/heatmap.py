@@ -107,13 +107,21 @@ def layout_rows(m: pd.DataFrame, rows: str) -> list[dict]:
     return lines
 
 
-def layout_cols(m: pd.DataFrame) -> list[dict]:
+def layout_cols(m: pd.DataFrame, expected: list[str] | None = None) -> list[dict]:
+    """Columns left to right; ``expected`` keys (e.g. every force) are kept even without data,
+    so a missing return shows as an empty column rather than vanishing."""
     cols = (
         m[["col_key", "col_label", "col_order"]]
         .drop_duplicates("col_label")
         .sort_values(["col_order", "col_label"], kind="stable")
     )
-    return [{"key": r.col_key, "label": r.col_label} for r in cols.itertuples(index=False)]
+    out = [{"key": r.col_key, "label": r.col_label} for r in cols.itertuples(index=False)]
+    if expected:
+        have = {c["key"] for c in out}
+        order = {k: i for i, k in enumerate(expected)}
+        out += [{"key": k, "label": k, "missing": True} for k in expected if k not in have]
+        out.sort(key=lambda c: order.get(c["key"], len(order)))
+    return out
 
 
 def cell_text(r, metric: str, five: bool) -> str:
@@ -166,10 +174,11 @@ def build_figure(
     five: bool = False,
     present: bool = False,
     selected: dict | None = None,
+    expected_cols: list[str] | None = None,
 ) -> go.Figure:
     """The heatmap figure for a ``grade_matrix`` frame."""
     lines = layout_rows(m, rows)
-    columns = layout_cols(m)
+    columns = layout_cols(m, expected_cols)
     y_of = {ln["key"]: i for i, ln in enumerate(lines) if ln["kind"] == "row"}
     x_of = {c["label"]: j for j, c in enumerate(columns)}
     nr, nc = len(lines), len(columns)
@@ -321,8 +330,12 @@ def build_figure(
         ),
         xaxis=dict(
             tickvals=list(range(nc)),
-            ticktext=[plain(c["label"]) for c in columns],
+            ticktext=[
+                plain(c["label"]) + ("<br><i>no data</i>" if c.get("missing") else "")
+                for c in columns
+            ],
             side="top",
+            tickfont=dict(size=font_size + 1, color="#1A1A1A"),
             range=[-0.5, nc - 0.5],
             showgrid=False,
             zeroline=False,
@@ -332,6 +345,7 @@ def build_figure(
         yaxis=dict(
             tickvals=list(range(nr)),
             ticktext=ticktext,
+            tickfont=dict(size=font_size, color="#1A1A1A"),
             range=[nr - 0.5, -0.5],
             showgrid=False,
             zeroline=False,
@@ -393,6 +407,7 @@ def heatmap(
     key: str,
     five: bool = False,
     present: bool = False,
+    expected_cols: list[str] | None = None,
 ) -> dict | None:
     """Draw the clickable heatmap; return the selected cell ({row_key, col_key, ...}) or None."""
     if m is None or len(m) == 0:
@@ -400,7 +415,14 @@ def heatmap(
         return None
     cell = selected_cell(key, rows, cols)
     fig = build_figure(
-        m, rows=rows, cols=cols, metric=metric, five=five, present=present, selected=cell
+        m,
+        rows=rows,
+        cols=cols,
+        metric=metric,
+        five=five,
+        present=present,
+        selected=cell,
+        expected_cols=expected_cols,
     )
     st.plotly_chart(
         fig,
