@@ -26,6 +26,7 @@ from dashboard.importer.model import (
 )
 from dashboard.importer.redact import Redactor
 from dashboard.importer.safety import check_bytes
+from dashboard.importer.tidy_csv import csv_grids, csv_reason
 from dashboard.settings import Settings, load_settings
 from dashboard.vocab import Forces, Quarter, parse_quarter, parse_risk_level
 
@@ -45,7 +46,8 @@ def read_workbook(
     """Everything the workbook says, as records and a report; writes nothing."""
     sha = sha256_of(data)
     s = settings or load_settings(con)
-    reason = check_bytes(data, file_name, s)
+    is_csv = file_name.lower().endswith(".csv")
+    reason = csv_reason(data, file_name, s) if is_csv else check_bytes(data, file_name, s)
     if reason:
         return rejected(file_name, sha, reason)
     given = None
@@ -56,7 +58,7 @@ def read_workbook(
                 file_name, sha, f"{quarter!r} is not a quarter like '2024/25 Q2'", "bad-quarter"
             )
     try:
-        grids = load_grids(data, s.five_grades)
+        grids = csv_grids(data, file_name) if is_csv else load_grids(data, s.five_grades)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a refusal, never a traceback
         return rejected(
             file_name,

@@ -98,3 +98,16 @@ def test_every_demo_workbook_imports_with_counts_adding_up(tmp_path):
         plan = read_workbook(p.read_bytes(), p.name, con)
         assert plan.status == "ok", (p.name, plan.reason)
         assert counts_add_up(plan) and plan.counts()["reviews"] >= 12
+
+
+def test_tidy_csv_export_imports_back_unchanged_other_csv_is_refused(tmp_path):
+    from dashboard.exports.tidy import to_csv_bytes
+
+    a = _source(tmp_path)
+    before = tidy_frame(a.cursor())
+    b = store.connect(tmp_path / "b.duckdb")
+    out = ingest_bytes(b, to_csv_bytes(before), "tidy.csv")
+    assert out["status"] == "imported", out["reason"]
+    _same(before, tidy_frame(b.cursor()))
+    out = ingest_bytes(b, b"name,score\nx,1\n", "other.csv")
+    assert out["status"] == "rejected" and "tidy export" in out["reason"]
