@@ -107,9 +107,11 @@ def summary_line(plan: ImportPlan) -> str:
         f"{len(plan.warnings)} warnings",
     ]
     if c["unmatched_rows"]:
-        parts.append(f"{c['unmatched_rows']} unmatched rows kept for review")
+        n = c["unmatched_rows"]
+        parts.append(f"{n} unmatched row{'s' if n != 1 else ''} kept for review")
     if c["redactions"]:
-        parts.append(f"{c['redactions']} identifiers redacted")
+        n = c["redactions"]
+        parts.append(f"{n} identifier{'s' if n != 1 else ''} redacted")
     return " · ".join(parts)
 
 

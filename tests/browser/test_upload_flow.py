@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.browser.conftest import ROOT, wait_for_app
-from tests.pages.upload_workbooks import NOT_A_WORKBOOK, good_workbook
+from tests.pages.upload_workbooks import NOT_A_WORKBOOK, good_workbook, reworded_workbook
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +138,10 @@ def test_demo_data_is_announced_and_the_downloads_are_offered(demo_app, page):
     page.get_by_role("tab", name="Audit log").click()
     wait_for_app(page)
     _shot(page, "8_upload_audit_log.png")
+
+    # checking a file writes nothing, so this is still read-only: what a re-send replaces,
+    # reworded questions to check and a row that matched no question
+    _upload(page, "Cumbria corrected.xlsx", reworded_workbook())
+    page.get_by_text("Replaces Cumbria 2024/25 Q2").first.wait_for()
+    _scroll_to(page, "Question matches to check")
+    _shot(page, "8_upload_matches.png")

@@ -16,7 +16,12 @@ from dashboard.audit import audit_log
 from dashboard.exports.tidy import tidy_frame
 from dashboard.importer import ingest_bytes
 from dashboard.ui import downloads
-from tests.pages.upload_workbooks import NOT_A_WORKBOOK, good_workbook, no_quarter_workbook
+from tests.pages.upload_workbooks import (
+    NOT_A_WORKBOOK,
+    good_workbook,
+    no_quarter_workbook,
+    reworded_workbook,
+)
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "8_Upload_and_data.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -317,3 +322,18 @@ def test_a_tidy_export_with_several_quarters_uploads_with_quarters_from_its_rows
     assert not [s for s in at.selectbox if s.key.startswith("upl_q_")]  # nothing to choose
     _click(at, "Import")
     pd.testing.assert_frame_equal(tidy_frame(_con().cursor()), tidy_frame(src.cursor()))
+
+
+def test_reworded_questions_are_listed_to_check_and_unmatched_rows_kept(db):
+    at = _upload(_app(), ("cumbria.xlsx", reworded_workbook()))
+    headings = [m.value for m in at.markdown]
+    assert any(h.startswith("**Question matches to check** (2,") for h in headings)
+    assert any(h.startswith("**Rows that matched no question** (4)") for h in headings)
+    tables = [d.value for d in at.dataframe]
+    matches = next(t for t in tables if "matched question" in t.columns)
+    assert list(matches["matched question"]) == ["1.1", "1.2"]
+    assert matches["question set text"].iloc[0].startswith("Was the ARMS assessment completed")
+    unmatched = next(t for t in tables if list(t.columns)[:3] == ["sheet", "cell", "text"])
+    assert set(unmatched["text"]) == {"Has the local weather been considered?"}
+    warnings = next(t for t in tables if "kind" in t.columns)
+    assert "unmatched-question" in set(warnings["kind"])

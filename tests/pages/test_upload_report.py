@@ -138,7 +138,7 @@ def test_summary_line_names_quarter_source_and_counts():
     line = upload.summary_line(_plan())
     assert line.startswith("2024/25 Q2 (from the title)")
     assert "1 force " in line + " " and "1 reviews" in line and "4 answers" in line
-    assert "1 unmatched rows kept for review" in line and "1 identifiers redacted" in line
+    assert "1 unmatched row kept for review" in line and "1 identifier redacted" in line
 
 
 def test_refused_plan_reads_as_one_line_and_cannot_be_imported():

@@ -39,3 +39,20 @@ def no_quarter_workbook(seed: int = 1) -> bytes:
 
 
 NOT_A_WORKBOOK = b"force,question,grade\nCheshire,1.1,Good\n"
+
+
+def reworded_workbook(seed: int = 1) -> bytes:
+    """Cumbria only; questions 1.1 and 1.2 reworded, plus a local question that matches
+    nothing in the set (graded Good in all four cases)."""
+    import dataclasses
+
+    from dashboard.questions import Question
+
+    sheets, questions = _sheets(Q2, seed, ("Cumbria",))
+    qs = list(questions)
+    qs[0] = dataclasses.replace(qs[0], text="Was the ARMS done within the timescale required")
+    qs[1] = dataclasses.replace(qs[1], text="Supervisor oversight & sign off of ARMS evident?")
+    qs.append(Question("9.9", 7, qs[-1].section, "Has the local weather been considered?", 99))
+    for case in sheets[0].cases:
+        case.answers["9.9"] = ("Good", "Local question")
+    return write_regional(sheets, Q2, qs, default_forces(), Style())
