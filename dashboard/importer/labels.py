@@ -285,3 +285,44 @@ def parse_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         return None
+
+
+def is_grade_label(lab: str) -> bool:
+    """``grade``, ``Grade given``, ``Reviewer grade``, ``Rating``: a column of grades."""
+    if lab in GRADE_LABELS:
+        return True
+    words = lab.split()
+    if any(w in ("key", "keys", "scale", "guide", "guidance", "legend") for w in words):
+        return False  # a grade key block, not a column of grades
+    return 0 < len(words) <= 4 and (words[0] in _GRADE_WORDS or words[-1] in _GRADE_WORDS)
+
+
+def is_feedback_label(lab: str) -> bool:
+    if lab in FEEDBACK_LABELS:
+        return True
+    words = lab.split()
+    return (
+        0 < len(words) <= 5
+        and not is_notes_label(lab)
+        and any(w.startswith(("feedback", "comment", "rationale")) for w in words)
+    )
+
+
+def is_notes_label(lab: str) -> bool:
+    return lab in NOTES_LABELS or any(w in ("note", "notes") for w in lab.split())
+
+
+def is_question_label(lab: str) -> bool:
+    if lab in QUESTION_LABELS:
+        return True
+    words = lab.split()
+    return (
+        0 < len(words) <= 4
+        and words[0] in ("question", "questions")
+        and "no" not in words[1:2]
+        and "number" not in words
+        and "id" not in words
+    )
+
+
+_GRADE_WORDS = frozenset({"grade", "grading", "rating", "graded"})

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 from dashboard.importer.cells import SheetGrid, cell_ref, col_letter
 from dashboard.importer.labels import (
-    FEEDBACK_LABELS,
-    GRADE_LABELS,
-    NOTES_LABELS,
     NUMBER_LABELS,
-    QUESTION_LABELS,
+    is_feedback_label,
+    is_grade_label,
+    is_notes_label,
+    is_question_label,
     meta_key,
     norm_label,
     split_label_value,
@@ -197,8 +197,8 @@ def _block_header(grid: SheetGrid, ctx: Context):
     for r in rows[:60]:
         cells = grid.row_cells(r)
         labels = {c: norm_label(v) for c, v in cells if isinstance(v, str)}
-        grades = [c for c, lab in labels.items() if lab in GRADE_LABELS]
-        questions = [c for c, lab in labels.items() if lab in QUESTION_LABELS]
+        grades = [c for c, lab in labels.items() if is_grade_label(lab)]
+        questions = [c for c, lab in labels.items() if is_question_label(lab)]
         if grades and (questions or len(grades) >= 1):
             header_row = r
             gcols = sorted(grades)
@@ -295,9 +295,9 @@ def read_blocks(
         stop = end if end is not None else g + 4
         for c in range(g + 1, stop):
             lab = _header_label(grid, header_row, c)
-            if lab in NOTES_LABELS or lab in GRADE_LABELS:
+            if is_notes_label(lab) or is_grade_label(lab):
                 break
-            if lab in FEEDBACK_LABELS:
+            if is_feedback_label(lab):
                 fb = c
                 break
             if (
@@ -533,7 +533,7 @@ def read_transposed(grid: SheetGrid, ctx: Context, header_row: int) -> SheetResu
             meta_cols[c] = key
             continue
         lab = norm_label(v)
-        if lab in FEEDBACK_LABELS or lab in NOTES_LABELS or lab in GRADE_LABELS:
+        if is_feedback_label(lab) or is_notes_label(lab) or is_grade_label(lab):
             continue
         m = ctx.matcher.match(v)
         if m is not None and m.confidence >= ctx.min_conf:
@@ -543,7 +543,7 @@ def read_transposed(grid: SheetGrid, ctx: Context, header_row: int) -> SheetResu
     for c in q_cols:
         nxt = c + 1
         lab = norm_label(grid.value(header_row, nxt))
-        if nxt not in q_cols and nxt not in meta_cols and (lab in FEEDBACK_LABELS or not lab):
+        if nxt not in q_cols and nxt not in meta_cols and (is_feedback_label(lab) or not lab):
             fb_of[c] = nxt
     # a column header that matches nothing is only a question if it holds grades
     for c, (qid, _conf, _t) in list(q_cols.items()):

@@ -682,3 +682,41 @@ def test_a_sheet_named_with_its_reviewer_is_the_force_under_review(con):
     )
     plan = read(con, data)
     assert plan.reviews[0].force == "Cheshire"
+
+
+def test_header_labels_people_write(con):
+    cases = wbs.make_cases("Cheshire", 2)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Cheshire"
+    ws.append(["Grade key: O = yellow, G = green, RI = amber, I = red"])
+    ws.append(["Risk level", None, "Low", None, None, "Medium", None, None])
+    ws.append(
+        [
+            "Question No.",
+            "Question / area",
+            "Grade (O/G/RI/I)",
+            "Comments/feedback",
+            "Coordinator notes",
+            "Reviewer grade",
+            "Feedback and rationale",
+            "Notes",
+        ]
+    )
+    for q in wbs.QUESTIONS:
+        ws.append(
+            [
+                q.question_id,
+                q.text,
+                cases[0].grades[q.question_id],
+                cases[0].feedback[q.question_id],
+                "n1",
+                cases[1].grades[q.question_id],
+                cases[1].feedback[q.question_id],
+                "n2",
+            ]
+        )
+    plan = read(con, wbs.to_bytes(wb))
+    assert grades_read(plan) == grades_written({"Cheshire": cases})
+    fb = {(r.risk_level, a.question_id): a.feedback for r in plan.reviews for a in r.answers}
+    assert fb[("Medium", "1.1")] == cases[1].feedback["1.1"]
