@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sys
 import time
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -26,6 +28,10 @@ from dashboard.vocab import Quarter, grade_score
 # Test hook: seconds to pause inside the import transaction after the first inserts, so a
 # test can kill the process there and prove nothing partial is left behind.
 PAUSE_ENV = "ARMS_TEST_PAUSE_IN_IMPORT"
+
+
+class _AlreadyUndone(Exception):
+    pass
 
 
 class _Duplicate(Exception):
@@ -92,9 +98,8 @@ def commit_plan(con, plan: ImportPlan, who: str, *, is_demo: bool = False) -> di
     dup = find_duplicate(con.cursor(), plan.sha256)
     if dup is None:
         try:
-            with store.transaction(con) as cur:
-                import_id, replaced = _write(cur, plan, who, is_demo)
-        except _Duplicate as d:  # another process imported it meanwhile
+            import_id, replaced = _retrying(lambda: _in_transaction(con, plan, who, is_demo))
+        except _Duplicate as d:  # another session imported it meanwhile
             dup = d.row
     if dup is not None:
         out = plan.to_json("duplicate")
@@ -107,6 +112,32 @@ def commit_plan(con, plan: ImportPlan, who: str, *, is_demo: bool = False) -> di
     out = plan.to_json("imported")
     out.update(import_id=import_id, replaced=replaced, duplicate_of=None)
     return out
+
+
+def _retrying(fn, attempts: int = 6):
+    """Run a write transaction again when another session's write conflicted with it.
+
+    Sessions share one connection (a cursor each); DuckDB's optimistic concurrency makes
+    the later of two overlapping writers fail at once, rolled back: it is safe to repeat.
+    """
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+            retry = (
+                isinstance(exc, duckdb.TransactionException)
+                or "import_id" in str(exc)
+                or "PRIMARY KEY" in str(exc).upper()
+            )
+            if not retry or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.03)
+    raise AssertionError("unreachable")
+
+
+def _in_transaction(con, plan: ImportPlan, who: str, is_demo: bool):
+    with store.transaction(con) as cur:
+        return _write(cur, plan, who, is_demo)
 
 
 def _write(cur, plan: ImportPlan, who: str, is_demo: bool) -> tuple[int, list[dict]]:
@@ -325,50 +356,67 @@ def undo_import(con, import_id: int, who: str) -> dict:
             "import_id": import_id,
             "reason": f"import {import_id} ({row[1]}) was already undone",
         }
-    with store.transaction(con) as cur:
-        removed = cur.execute(
-            "SELECT count(*) FROM reviews WHERE import_id = ?", [import_id]
-        ).fetchone()[0]
-        cur.execute(
-            "DELETE FROM answers WHERE review_id IN (SELECT review_id FROM reviews WHERE import_id = ?)",
-            [import_id],
-        )
-        cur.execute("DELETE FROM unmatched_rows WHERE import_id = ?", [import_id])
-        cur.execute("DELETE FROM reviews WHERE import_id = ?", [import_id])
-        back = cur.execute(
-            "SELECT quarter, force, import_id, count(*) FROM reviews WHERE replaced_by = ? "
-            "GROUP BY ALL ORDER BY ALL",
-            [import_id],
-        ).fetchall()
-        restored = []
-        for q, f, old_id, n in back:
-            # a later import may already hold this quarter and force: then the older data
-            # stays replaced (now by that import) rather than coming back beside it
-            holder = cur.execute(
-                "SELECT max(import_id) FROM reviews WHERE active AND quarter = ? AND force = ?",
-                [q, f],
+
+    def tx():
+        with store.transaction(con) as cur:
+            status = cur.execute(
+                "SELECT status FROM imports WHERE import_id = ?", [import_id]
             ).fetchone()[0]
-            if holder is not None:
-                cur.execute(
-                    "UPDATE reviews SET replaced_by = ? WHERE replaced_by = ? AND quarter = ? "
-                    "AND force = ? AND import_id = ?",
-                    [holder, import_id, q, f, old_id],
-                )
-                continue
+            if status != "imported":
+                raise _AlreadyUndone()
+            removed = cur.execute(
+                "SELECT count(*) FROM reviews WHERE import_id = ?", [import_id]
+            ).fetchone()[0]
             cur.execute(
-                "UPDATE reviews SET active = TRUE, replaced_by = NULL WHERE replaced_by = ? "
-                "AND quarter = ? AND force = ? AND import_id = ?",
-                [import_id, q, f, old_id],
+                "DELETE FROM answers WHERE review_id IN (SELECT review_id FROM reviews WHERE import_id = ?)",
+                [import_id],
             )
-            restored.append({"quarter": q, "force": f, "import_id": old_id, "reviews": n})
-        cur.execute("UPDATE imports SET status = 'undone' WHERE import_id = ?", [import_id])
-        store.audit(
-            cur,
-            who,
-            "undo",
-            {"file": row[1], "reviews_removed": removed, "restored": restored},
-            import_id,
-        )
+            cur.execute("DELETE FROM unmatched_rows WHERE import_id = ?", [import_id])
+            cur.execute("DELETE FROM reviews WHERE import_id = ?", [import_id])
+            back = cur.execute(
+                "SELECT quarter, force, import_id, count(*) FROM reviews WHERE replaced_by = ? "
+                "GROUP BY ALL ORDER BY ALL",
+                [import_id],
+            ).fetchall()
+            restored = []
+            for q, f, old_id, n in back:
+                # a later import may already hold this quarter and force: then the older data
+                # stays replaced (now by that import) rather than coming back beside it
+                holder = cur.execute(
+                    "SELECT max(import_id) FROM reviews WHERE active AND quarter = ? AND force = ?",
+                    [q, f],
+                ).fetchone()[0]
+                if holder is not None:
+                    cur.execute(
+                        "UPDATE reviews SET replaced_by = ? WHERE replaced_by = ? AND quarter = ? "
+                        "AND force = ? AND import_id = ?",
+                        [holder, import_id, q, f, old_id],
+                    )
+                    continue
+                cur.execute(
+                    "UPDATE reviews SET active = TRUE, replaced_by = NULL WHERE replaced_by = ? "
+                    "AND quarter = ? AND force = ? AND import_id = ?",
+                    [import_id, q, f, old_id],
+                )
+                restored.append({"quarter": q, "force": f, "import_id": old_id, "reviews": n})
+            cur.execute("UPDATE imports SET status = 'undone' WHERE import_id = ?", [import_id])
+            store.audit(
+                cur,
+                who,
+                "undo",
+                {"file": row[1], "reviews_removed": removed, "restored": restored},
+                import_id,
+            )
+        return removed, restored
+
+    try:
+        removed, restored = _retrying(tx)
+    except _AlreadyUndone:
+        return {
+            "status": "rejected",
+            "import_id": import_id,
+            "reason": f"import {import_id} ({row[1]}) was already undone",
+        }
     return {
         "status": "undone",
         "import_id": import_id,

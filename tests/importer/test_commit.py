@@ -257,3 +257,27 @@ def test_undoing_a_middle_resend_does_not_bring_back_data_a_later_one_replaced(c
     out = undo_import(con, c["import_id"], "t")
     assert [r["import_id"] for r in out["restored"]] == [a["import_id"]]
     assert active_reviews(con) == 4
+
+
+def test_sessions_importing_at_once_all_succeed_and_the_same_file_only_once(con):
+    import threading
+
+    files = [
+        (wbs.build_blocks({f: wbs.make_cases(f, 2, seed=i)}), f"{f}.xlsx")
+        for i, f in enumerate(["Cheshire", "Cumbria", "Lancashire", "Merseyside"])
+    ]
+    files.append(files[0])  # the same file from a second session
+    plans = [read_workbook(d, n, con) for d, n in files]
+    results: list = [None] * len(plans)
+
+    def run(i):
+        results[i] = commit_plan(con, plans[i], f"user{i}")["status"]
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(plans))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["duplicate"] + ["imported"] * 4
+    assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 4
+    assert active_reviews(con) == 8
