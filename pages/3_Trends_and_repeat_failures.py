@@ -8,6 +8,8 @@ from dashboard.ui import data, filters
 from dashboard.ui.charts import Y_LABELS, show, trend_chart
 from dashboard.ui.tables import show_table
 
+MAX_PANELS = 12
+
 st.title("Trends and repeat failures")
 f = filters.filter_bar()
 settings = data.settings()
@@ -76,6 +78,15 @@ if len(rf):
 
 st.subheader("Each force (small multiples)")
 by_force = data.frame(quarter_trend, f, by="force")
+forces = list(dict.fromkeys(by_force["force"])) if len(by_force) else []
+if len(forces) > MAX_PANELS:  # national scale: the forces with the highest latest share failing
+    latest = by_force.sort_values("quarter_idx").groupby("force").tail(1)
+    keep = set(latest.sort_values("share_failing", ascending=False)["force"].head(MAX_PANELS))
+    by_force = by_force[by_force["force"].isin(keep)]
+    st.caption(
+        f"{MAX_PANELS} of {len(forces)} forces: those with the highest share failing in their "
+        "latest quarter. Choose forces in the sidebar to see others."
+    )
 if len(by_force):
     show(trend_chart(by_force, metric, facet="force", five=settings.five_grades), "trend_forces")
 

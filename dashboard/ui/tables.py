@@ -13,6 +13,8 @@ from dashboard.exports.safe import neutralise_frame
 from dashboard.ui import data
 from dashboard.ui.identity import who
 
+MAX_SHOWN = 1000  # rows sent to the browser per table
+
 
 def _flat(df: pd.DataFrame) -> pd.DataFrame:
     """Lists (e.g. the quarters of a streak) as '; '-joined text for CSV."""
@@ -29,14 +31,16 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralise_frame(_flat(df)).to_csv(index=False).encode("utf-8-sig")
 
 
-def _log_download(name: str, rows: int, filters: str | None) -> None:
+def _csv_logged(con, user: str, df: pd.DataFrame, name: str, filters: str | None) -> bytes:
+    """The CSV, built only when the button is clicked, and its disclosure logged."""
     # a single INSERT: an audit line is not a data change, so caches stay valid
     store.audit(
-        data.connection().cursor(),
-        who(),
+        con.cursor(),
+        user,
         "export",
-        {"what": name, "rows": rows, "format": "csv", "filters": filters},
+        {"what": name, "rows": len(df), "format": "csv", "filters": filters},
     )
+    return csv_bytes(df)
 
 
 def slug(text: str) -> str:
@@ -62,20 +66,25 @@ def show_table(
         st.caption(empty)
         return None
     shown = df.drop(columns=[c for c in hide if c in df.columns])
+    if len(shown) > MAX_SHOWN:  # the browser gets a screenful; the download gets everything
+        shown = shown.head(MAX_SHOWN)
+        st.caption(
+            f"The first {MAX_SHOWN:,} of {len(df):,} rows are shown; the download has them all."
+        )
     kwargs = dict(hide_index=True, column_config=column_config, height=height, key=f"{key}_df")
     if selection:
         event = st.dataframe(shown, on_select="rerun", selection_mode="single-row", **kwargs)
     else:
         st.dataframe(shown, **kwargs)
         event = None
+    con, user = data.connection(), who()
     st.download_button(
         f"Download CSV ({len(df):,} rows)",
-        data=csv_bytes(df),
+        data=lambda: _csv_logged(con, user, df, name, filters_text),
         file_name=f"{slug(name)}.csv",
         mime="text/csv",
         key=f"{key}_csv",
-        on_click=_log_download,
-        args=(name, len(df), filters_text),
+        on_click="ignore",
         type="tertiary",
         icon=":material/download:",
     )
