@@ -68,8 +68,8 @@ def test_upload_check_import_download_refuse_undo(fresh_app, page, tmp_path, mon
     wait_for_app(page)
     _shot(page, "8_upload_imported.png")
     _open(page, fresh_app, "overview")
+    page.get_by_text("2024/25 Q2").first.wait_for()  # rendered, with the new quarter
     assert page.get_by_text("There are no reviews in the database yet").count() == 0
-    page.get_by_text("2024/25 Q2").first.wait_for()
 
     # the regional workbook downloads and imports back to the same tidy data
     _open(page, fresh_app, "upload")
