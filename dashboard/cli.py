@@ -78,24 +78,39 @@ def _print_json(obj) -> None:
 
 
 def _ingest(args, db, store) -> int:
-    from dashboard.importer import ingest_bytes
+    from dashboard.importer import commit_plan, plan_effects, read_workbook
+    from dashboard.importer.model import rejected
+    from dashboard.importer.read import sha256_of
     from dashboard.vocab import parse_quarter
 
     if args.quarter and parse_quarter(args.quarter) is None:
         print(f"error: --quarter {args.quarter!r} is not a quarter like '2024/25 Q2'", file=sys.stderr)
         return 2
     con = store.connect(db)
-    reports, failed = [], False
+    # read every file first: if any is refused, nothing at all is written (exit 1)
+    plans = []
     for f in args.files:
         path = Path(f)
         if not path.is_file():
-            report = {"file": str(path), "status": "rejected", "reason": f"{f}: no such file"}
+            plans.append(rejected(str(path), "", f"{f}: no such file"))
         else:
-            report = ingest_bytes(
-                con, path.read_bytes(), path.name, quarter=args.quarter, who=_who(),
-                dry_run=args.dry_run,
-            )
-        failed |= report["status"] == "rejected"
+            data = path.read_bytes()
+            plan = read_workbook(data, path.name, con, quarter=args.quarter)
+            plan.sha256 = plan.sha256 or sha256_of(data)
+            plans.append(plan)
+    failed = any(p.status == "rejected" for p in plans)
+    reports = []
+    for plan in plans:
+        if plan.status == "rejected":
+            report = plan.to_json("rejected")
+        elif args.dry_run or failed:
+            report = plan.to_json("dry-run")
+            effects = plan_effects(con, plan)
+            report.update(duplicate_of=effects["duplicate_of"], replaced=effects["replaces"])
+            if failed and not args.dry_run:
+                report["reason"] = "not imported: another file in this batch was refused"
+        else:
+            report = commit_plan(con, plan, _who())
         reports.append(report)
     if args.json:
         _print_json(reports)
@@ -111,6 +126,8 @@ def _ingest(args, db, store) -> int:
 def _report_line(r: dict) -> str:
     if r["status"] == "rejected":
         return f"{r['file']}: refused - {r.get('reason')}"
+    if r["status"] == "duplicate" or r.get("reason"):
+        return f"{r['file']}: {r['status']} - {r.get('reason')}"
     c = r.get("counts", {})
     return (
         f"{r['file']}: {r['status']} - {r.get('quarter') or 'quarter unknown'}, "

@@ -101,3 +101,20 @@ def test_dry_run_writes_nothing_and_quarter_flag(tmp_path):
     assert counts(db) == (0, 0)
     p = run("ingest", str(f), "--quarter", "soon", db=db)
     assert p.returncode == 2
+
+
+def test_a_batch_with_one_refused_file_writes_nothing(tmp_path):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(wbs.canonical(n_forces=1)[0])
+    bad = tmp_path / "bad.xls"
+    bad.write_bytes(wbs.legacy_xls())
+    db = tmp_path / "a.duckdb"
+    p = run("ingest", str(good), str(bad), str(tmp_path / "missing.xlsx"), "--json", db=db)
+    assert p.returncode == 1
+    r = json.loads(p.stdout)
+    assert [x["status"] for x in r] == ["dry-run", "rejected", "rejected"]
+    assert "another file in this batch was refused" in r[0]["reason"]
+    assert "no such file" in r[2]["reason"]
+    assert counts(db) == (0, 0)
+    p = run("ingest", str(good), db=db)
+    assert p.returncode == 0 and "imported" in p.stdout and counts(db) == (1, 4)
