@@ -125,97 +125,87 @@ def force_training_needs(cur, filters: Filters, settings: Settings | None = None
     return run(cur, sql, [*params, settings.fail_share, settings.min_streak])
 
 
-# per (section, force): n, failures, recurring (a question of the section failed in
-# >= min_streak quarters); params: filter params, fail_share, min_streak, filter params
-SECTION_FORCES_SQL = f"""
-WITH {NUMBERED_CTE},
-{QUESTION_LABELS},
-recurring AS (
-    SELECT DISTINCT n.force, l.section
-    FROM numbered n JOIN question_labels l USING (question_id)
-    GROUP BY n.force, n.question_id, l.section
-    HAVING count(*) FILTER (WHERE n.fails) >= ?
-),
-per_force AS (
-    SELECT section AS topic, min(section_no) AS topic_order, force,
-           {N_GRADED} AS n, {N_FAILING} AS failures
-    FROM answer_facts
-    WHERE {{where}} AND section IS NOT NULL
-    GROUP BY section, force
-)
-SELECT 'section' AS kind, p.topic, p.topic_order, p.force, p.n, p.failures,
-       r.force IS NOT NULL AS recurring
-FROM per_force p
-LEFT JOIN recurring r ON r.force = p.force AND r.section = p.topic
-"""
-
-# per force, for each theme i: n{{i}}, f{{i}} (graded, failing answers that mention it) and
-# q{{i}}, the quarters in which f / n >= fail_share.
-# {where} {flags} {quarter_sums} {force_sums}
-# params (in text order): fail_share per theme, keyword forms, filter params
-THEME_FORCES_SQL = f"""
-SELECT force{{force_sums}}
-FROM (
-    SELECT force, quarter_idx{{quarter_sums}}
+# One pass over the answers: per force, quarter and question, graded and failing answers,
+# overall and for each theme i (n{{i}}, f{{i}}: those whose feedback mentions it); then
+# per topic and force: n, failures and whether the force needs it (see suggested_topics).
+# {where} {flags} {sums} {fq_sums} {force_sums} {theme_rows}
+# params in text order: keyword forms, filter params, fail_share, min_streak,
+# fail_share per theme, (theme, min_streak) per theme
+TOPIC_FORCES_SQL = f"""
+WITH cells AS MATERIALIZED (
+    SELECT force, quarter_idx, question_id, any_value(section) AS section,
+           min(section_no) AS section_no, sum(graded) AS n, sum(failing) AS failures{{sums}}
     FROM (
-        SELECT force, quarter_idx,
+        SELECT force, quarter_idx, question_id, section, section_no,
                CAST(coalesce({IS_FAILING}, FALSE) AS INTEGER) AS failing,
-               CAST(grade_score IS NOT NULL AS INTEGER) AS graded, {{flags}}
-        FROM (SELECT force, quarter_idx, grade_score, {NORMALISED.format(col="feedback")} AS nf
-              FROM answer_facts WHERE {{where}} AND feedback IS NOT NULL)
+               CAST(grade_score IS NOT NULL AS INTEGER) AS graded{{flags}}
+        FROM (SELECT force, quarter_idx, question_id, section, section_no, grade_score,
+                     {NORMALISED.format(col="feedback")} AS nf
+              FROM answer_facts WHERE {{where}})
     )
-    GROUP BY force, quarter_idx
-)
-GROUP BY force
+    GROUP BY force, quarter_idx, question_id
+),
+per_question AS (
+    SELECT force, question_id, any_value(section) AS section,
+           count(*) FILTER (WHERE {fails_condition("failures", "n")}) AS failing
+    FROM cells GROUP BY force, question_id
+),
+needed AS (SELECT DISTINCT force, section FROM per_question WHERE failing >= ?),
+sections AS (
+    SELECT section AS topic, min(section_no) AS topic_order, force,
+           sum(n) AS n, sum(failures) AS failures
+    FROM cells WHERE section IS NOT NULL GROUP BY section, force
+),
+per_force_quarter AS (SELECT force, quarter_idx{{fq_sums}} FROM cells GROUP BY force, quarter_idx),
+per_force AS (SELECT force{{force_sums}} FROM per_force_quarter GROUP BY force)
+SELECT 'section' AS kind, s.topic, s.topic_order, s.force,
+       CAST(s.n AS BIGINT) AS n, CAST(s.failures AS BIGINT) AS failures,
+       nd.force IS NOT NULL AS recurring
+FROM sections s LEFT JOIN needed nd ON nd.force = s.force AND nd.section = s.topic
+{{theme_rows}}
 """
 
 
 def _topic_forces(
     cur, filters: Filters, themes: dict[str, list[str]], settings: Settings
 ) -> pd.DataFrame:
-    """kind, topic, topic_order, force, n, failures, recurring."""
+    """kind, topic, topic_order, force, n, failures, recurring: one row per topic and force."""
     where, params = filters.where()
-    frames = [
-        run(
-            cur,
-            SECTION_FORCES_SQL.format(where=where),
-            [*params, settings.fail_share, settings.min_streak, *params],
+    flags, sums, fq_sums, force_sums, rows = [], [], [], [], []
+    forms_params, share_params, row_params = [], [], []
+    for i, forms in enumerate(themes.values()):
+        cond, p = theme_condition(forms)
+        flags.append(f", CAST(coalesce({cond}, FALSE) AS INTEGER) AS t{i}")
+        forms_params += p
+        sums.append(f", sum(t{i} * graded) AS n{i}, sum(t{i} * failing) AS f{i}")
+        fq_sums.append(f", sum(n{i}) AS n{i}, sum(f{i}) AS f{i}")
+        force_sums.append(
+            f", sum(n{i}) AS n{i}, sum(f{i}) AS f{i},"
+            f" count(*) FILTER (WHERE {fails_condition(f'f{i}', f'n{i}')}) AS q{i}"
         )
+        share_params.append(settings.fail_share)
+        rows.append(
+            f"UNION ALL SELECT 'theme', ?, {1000 + i}, force, CAST(n{i} AS BIGINT),"
+            f" CAST(f{i} AS BIGINT), q{i} >= ? FROM per_force"
+        )
+    row_params = [v for theme in themes for v in (theme, settings.min_streak)]
+    sql = TOPIC_FORCES_SQL.format(
+        where=where,
+        flags="".join(flags),
+        sums="".join(sums),
+        fq_sums="".join(fq_sums),
+        force_sums="".join(force_sums) or ", 0 AS none",
+        theme_rows="\n".join(rows),
+    )
+    all_params = [
+        *forms_params,
+        *params,
+        settings.fail_share,
+        settings.min_streak,
+        *share_params,
+        *row_params,
     ]
-    if themes:
-        flags, q_sums, f_sums, shares, forms_params = [], [], [], [], []
-        for i, forms in enumerate(themes.values()):
-            cond, p = theme_condition(forms)
-            flags.append(f"CAST({cond} AS INTEGER) AS t{i}")
-            forms_params += p
-            q_sums.append(f", sum(t{i} * graded) AS n{i}, sum(t{i} * failing) AS f{i}")
-            f_sums.append(
-                f", CAST(sum(n{i}) AS BIGINT) AS n{i}, CAST(sum(f{i}) AS BIGINT) AS f{i},"
-                f" count(*) FILTER (WHERE {fails_condition(f'f{i}', f'n{i}')}) AS q{i}"
-            )
-            shares.append(settings.fail_share)
-        sql = THEME_FORCES_SQL.format(
-            where=where,
-            flags=", ".join(flags),
-            quarter_sums="".join(q_sums),
-            force_sums="".join(f_sums),
-        )
-        wide = run(cur, sql, [*shares, *forms_params, *params])
-        for i, theme in enumerate(themes):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "kind": "theme",
-                        "topic": theme,
-                        "topic_order": 1000 + i,
-                        "force": wide["force"],
-                        "n": wide[f"n{i}"],
-                        "failures": wide[f"f{i}"],
-                        "recurring": wide[f"q{i}"] >= settings.min_streak,
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
+    return run(cur, sql, all_params)
 
 
 def suggested_topics(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
