@@ -49,7 +49,7 @@ FAILING_FEEDBACK = [
 ]
 PASSING_FEEDBACK = [
     "Clear, SMART actions with an owner and a deadline.",
-    "Good use of information from partner agencies and the home visit.",
+    "Effective use of information from partner agencies and the home visit.",
     "Supervisor oversight evident and signed off on time.",
     "Well evidenced protective factors: positive routine and social investment.",
     "Formulation is clear and consistent with the risk of serious harm.",
