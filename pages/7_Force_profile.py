@@ -27,7 +27,7 @@ with c[1]:
     )
 region_f = f.but(forces=())
 desc = filters.describe(f.but(forces=(force,)))
-st.caption(f"{force} against the region (all six forces, {force} included); {desc}.")
+st.caption(f"{force} against the region (every force, {force} included); {desc}.")
 
 fvr = data.frame(force_vs_region, region_f, force)
 has = fvr[fvr["force_n"] > 0] if len(fvr) else fvr
@@ -36,17 +36,19 @@ cfg = {
     "force_avg": avg(f"{force} average", format="%.2f"),
     "region_avg": avg("region average", format="%.2f"),
     "diff": avg("difference", format="%+.2f"),
+    "force_n": avg("n", help=f"{force}'s graded answers"),
+    "region_n": avg("region n", help="graded answers across the region"),
     "force_share_failing": avg(f"{force} failing", format="percent"),
 }
 cols = [
     "question_id",
-    "question",
+    "diff",
     "force_avg",
     "force_n",
     "region_avg",
     "region_n",
-    "diff",
     "force_share_failing",
+    "question",
 ]
 left, right = st.columns(2)
 with left:
