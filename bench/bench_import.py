@@ -8,6 +8,13 @@ product's own writer. Prints: openpyxl load (normal mode, as the importer needs 
 merged cells and notes), openpyxl read-only load (for reference: it drops merged ranges and
 comments), read_workbook (no writes), full import into an on-disk DuckDB, and the ratio.
 Targets: import < 0.5 s and within 1.5x of openpyxl's normal load.
+
+Finding behind the design: openpyxl's read-only mode does give fills (through the style
+array) but loses merged ranges and notes; its normal mode spends most of its time building
+styles and re-bordering merged ranges. The importer therefore reads the XML parts it needs
+directly (``dashboard/importer/xlsx.py``), with openpyxl as fallback and as the reference in
+``tests/importer/test_xlsx_reader.py``. Timings on a shared 2-core machine vary by 2x from
+run to run: compare the ratio, not the absolute numbers.
 """
 
 from __future__ import annotations
@@ -25,13 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _median(fn, repeat: int) -> float:
+def _times(fn, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return times
+
+
+def _fmt(times: list[float]) -> str:
+    return f"{min(times) * 1000:7.1f} ms best, {statistics.median(times) * 1000:7.1f} ms median"
 
 
 def build_workbook() -> bytes:
@@ -79,12 +90,6 @@ def main() -> int:
 
     runs = iter(range(10_000))
 
-    def full_import():
-        c = store.connect(tmp / f"run{next(runs)}.duckdb")
-        out = ingest_bytes(c, data, name, who="bench")
-        assert out["status"] == "imported", out.get("reason")
-        c.close()
-
     # the database set-up (schema, question set) is not the import: warm a fresh db per run
     def full_import_only():
         c = store.connect(tmp / f"run{next(runs)}.duckdb")
@@ -95,23 +100,34 @@ def main() -> int:
         c.close()
         return dt
 
-    t_normal = _median(load_normal, args.repeat)
-    t_ro = _median(load_read_only, args.repeat)
-    t_read = _median(read_only_plan, args.repeat)
-    t_import = statistics.median(full_import_only() for _ in range(args.repeat))
+    from dashboard.importer.xlsx import read_grids
+
+    # interleave the runs so a busy moment on a shared machine hits all of them alike
+    t_normal, t_ro, t_grids, t_read, t_import = [], [], [], [], []
+    for _ in range(args.repeat):
+        t_normal += _times(load_normal, 1)
+        t_ro += _times(load_read_only, 1)
+        t_grids += _times(lambda: read_grids(data), 1)
+        t_read += _times(read_only_plan, 1)
+        t_import.append(full_import_only())
 
     print(
         f"workbook: {name}, {len(data) / 1000:.0f} kB, {counts['reviews']} reviews, "
         f"{counts['answers']} answers, {len(plan.sheets)} sheets"
     )
-    print(f"openpyxl load (normal mode):       {t_normal * 1000:7.1f} ms")
+    print(f"openpyxl load (normal mode):        {_fmt(t_normal)}")
+    print(f"openpyxl load (read-only, iterate): {_fmt(t_ro)}  (drops merged cells and notes)")
+    print(f"importer's XML reader (grids only): {_fmt(t_grids)}  (values, fills, merges, notes)")
+    print(f"read_workbook (no writes):          {_fmt(t_read)}")
+    print(f"ingest_bytes (read + commit):       {_fmt(t_import)}")
+    best = min(t_import) / min(t_normal)
+    med = statistics.median(t_import) / statistics.median(t_normal)
     print(
-        f"openpyxl load (read-only, iterate): {t_ro * 1000:6.1f} ms  (drops merged cells and notes)"
+        f"ratio import / openpyxl load:       {best:5.2f}x best, {med:5.2f}x median  (target <= 1.5x)"
     )
-    print(f"read_workbook (no writes):          {t_read * 1000:6.1f} ms")
-    print(f"ingest_bytes (read + commit):       {t_import * 1000:6.1f} ms")
-    print(f"ratio import / openpyxl load:       {t_import / t_normal:6.2f}x  (target <= 1.5x)")
-    print(f"target < 500 ms:                    {'met' if t_import < 0.5 else 'NOT met'}")
+    print(
+        f"target < 500 ms:                    {'met' if statistics.median(t_import) < 0.5 else 'NOT met'}"
+    )
     return 0
 
 

@@ -95,13 +95,12 @@ def commit_plan(con, plan: ImportPlan, who: str, *, is_demo: bool = False) -> di
         out = plan.to_json("rejected")
         out.update(import_id=None, replaced=[], duplicate_of=None)
         return out
-    dup = find_duplicate(con.cursor(), plan.sha256)
-    if dup is None:
-        try:
-            import_id, replaced = _retrying(lambda: _in_transaction(con, plan, who, is_demo))
-        except _Duplicate as d:  # another session imported it meanwhile
-            dup = d.row
-    if dup is not None:
+    # the duplicate check runs inside the transaction (see _write): a duplicate rolls back,
+    # so nothing is written and the data version does not move
+    try:
+        import_id, replaced = _retrying(lambda: _in_transaction(con, plan, who, is_demo))
+    except _Duplicate as d:
+        dup = d.row
         out = plan.to_json("duplicate")
         out.update(import_id=dup["import_id"], replaced=[], duplicate_of=dup)
         out["reason"] = (
