@@ -92,7 +92,15 @@ class WorkbookGrids:
     theme: list[str]
 
 
-def load_grids(data: bytes, five: bool = False) -> WorkbookGrids:
+class TooManyCells(ValueError):
+    """A sheet holds more cells than ``Settings.max_cells``: refused, not parsed further."""
+
+    def __init__(self, sheet: str, limit: int):
+        super().__init__(f"sheet {sheet!r} has more than {limit:,} cells")
+        self.sheet, self.limit = sheet, limit
+
+
+def load_grids(data: bytes, five: bool = False, max_cells: int | None = None) -> WorkbookGrids:
     """Parse the workbook (already passed the safety checks) into grids.
 
     The direct XML reader is used first (fast); anything it cannot read goes through
@@ -101,7 +109,9 @@ def load_grids(data: bytes, five: bool = False) -> WorkbookGrids:
     from dashboard.importer.xlsx import read_grids
 
     try:
-        return read_grids(data, five)
+        return read_grids(data, five, max_cells)
+    except TooManyCells:
+        raise
     except Exception:  # noqa: BLE001 - fall back to the full parser
         return load_grids_openpyxl(data, five)
 

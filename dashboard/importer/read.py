@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from dashboard import pseudonym, questions, store
-from dashboard.importer.cells import load_grids
+from dashboard.importer.cells import TooManyCells, load_grids
 from dashboard.importer.labels import NON_FORCE_SHEETS, norm_label, parse_date
 from dashboard.importer.layout import Context, RawCase, SheetResult, detect
 from dashboard.importer.matching import QuestionMatcher
@@ -58,7 +58,11 @@ def read_workbook(
                 file_name, sha, f"{quarter!r} is not a quarter like '2024/25 Q2'", "bad-quarter"
             )
     try:
-        grids = csv_grids(data, file_name) if is_csv else load_grids(data, s.five_grades)
+        grids = (
+            csv_grids(data, file_name) if is_csv else load_grids(data, s.five_grades, s.max_cells)
+        )
+    except TooManyCells as exc:
+        return rejected(file_name, sha, f"{file_name}: {exc}, over the limit", "too-many-cells")
     except Exception as exc:  # noqa: BLE001 - any parser failure is a refusal, never a traceback
         return rejected(
             file_name,

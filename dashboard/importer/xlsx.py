@@ -24,7 +24,7 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-from dashboard.importer.cells import GUARDED, SheetGrid, WorkbookGrids, note_text
+from dashboard.importer.cells import GUARDED, SheetGrid, TooManyCells, WorkbookGrids, note_text
 from dashboard.importer.colours import fill_rgb, theme_colours
 from dashboard.vocab import grade_for_colour
 
@@ -108,7 +108,7 @@ def _text_of(si: ET.Element) -> str:
     return "".join(parts)
 
 
-def read_grids(data: bytes, five: bool = False) -> WorkbookGrids:
+def read_grids(data: bytes, five: bool = False, max_cells: int | None = None) -> WorkbookGrids:
     z = zipfile.ZipFile(io.BytesIO(data))
     with z:
         wb_part = "xl/workbook.xml"
@@ -193,7 +193,9 @@ def read_grids(data: bytes, five: bool = False) -> WorkbookGrids:
             grid = SheetGrid(
                 title=s.get("name") or "", hidden=(s.get("state") or "visible") != "visible"
             )
-            _read_sheet(z, part, grid, shared, epoch, xf_date, xf_delta, rgb_of_style, five)
+            _read_sheet(
+                z, part, grid, shared, epoch, xf_date, xf_delta, rgb_of_style, five, max_cells
+            )
             sheets.append(grid)
         if not sheets:
             raise ValueError("no worksheets found")  # let openpyxl have its say
@@ -215,7 +217,16 @@ def _use_palette(fill, palette: list[str]) -> None:
 
 
 def _read_sheet(
-    z, part, grid: SheetGrid, shared, epoch, xf_date, xf_delta, rgb_of_style, five
+    z,
+    part,
+    grid: SheetGrid,
+    shared,
+    epoch,
+    xf_date,
+    xf_delta,
+    rgb_of_style,
+    five,
+    max_cells: int | None = None,
 ) -> None:
     values = grid.values
     raw: dict = {}
@@ -266,6 +277,8 @@ def _read_sheet(
                         else:  # str (formula text), e (error)
                             value = v
                 raw[(r, c)] = value
+                if max_cells is not None and len(raw) > max_cells:
+                    raise TooManyCells(grid.title, max_cells)
                 if s:
                     rgb = rgb_of_style(s)
                     if rgb is not None:

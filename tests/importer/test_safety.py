@@ -89,3 +89,20 @@ def test_force_sheet_without_a_table_is_reported(con):
     plan = read_workbook(wbs.to_bytes(wb), "x.xlsx", con)
     assert plan.status == "rejected"
     assert plan.sheets[0].skipped and "no review table" in plan.sheets[0].skip_reason
+
+
+def test_a_sheet_with_more_cells_than_allowed_is_refused_while_reading(con):
+    import io
+    import re
+    import zipfile
+
+    from dashboard.settings import save_settings
+
+    data, _ = wbs.canonical(n_forces=1)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    sheet = re.sub(rb"<dimension[^>]*/>", b"", sheet)  # no <dimension> to check up front
+    data = wbs.with_members({"xl/worksheets/sheet1.xml": sheet}, data)
+    save_settings(con, {"max_cells": 100}, "t")
+    plan = read_workbook(data, "q.xlsx", con)
+    assert plan.status == "rejected" and "more than 100 cells" in plan.reason
