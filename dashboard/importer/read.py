@@ -126,7 +126,19 @@ def read_workbook(
 
     if not results:
         names = ", ".join(repr(g.title) for g in grids.sheets) or "no sheets"
-        plan.status, plan.reason = "rejected", f"no sheet is named after a force: found {names}"
+        empty = [
+            r.sheet
+            for r in plan.sheets
+            if r.skip_reason and r.skip_reason.startswith("named after")
+        ]
+        if empty:
+            plan.status = "rejected"
+            plan.reason = (
+                "no review table (a Grade column or the questions) was found on "
+                + ", ".join(repr(n) for n in empty)
+            )
+        else:
+            plan.status, plan.reason = "rejected", f"no sheet is named after a force: found {names}"
         plan.issues.append(Issue("no-force-sheet", plan.reason, severity="error"))
         return plan
 

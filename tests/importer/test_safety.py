@@ -87,7 +87,8 @@ def test_force_sheet_without_a_table_is_reported(con):
     wb.active.title = "Cheshire"
     wb.active["A1"] = "nothing here yet"
     plan = read_workbook(wbs.to_bytes(wb), "x.xlsx", con)
-    assert plan.status == "rejected"
+    assert plan.status == "rejected" and plan.reason.startswith("no review table")
+    assert "'Cheshire'" in plan.reason
     assert plan.sheets[0].skipped and "no review table" in plan.sheets[0].skip_reason
 
 
