@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.repeat_failures import repeat_failures
 from analysis.trends import improving_declining, quarter_trend
 from dashboard.ui import data, filters
-from dashboard.ui.charts import Y_LABELS, show, trend_chart
+from dashboard.ui.charts import Y_LABELS, show, trend_figure
 from dashboard.ui.tables import show_table
 
 MAX_PANELS = 12
@@ -26,7 +26,7 @@ metric = filters.url_choice(
 st.subheader("The region, quarter by quarter")
 region = data.frame(quarter_trend, f)
 if len(region):
-    show(trend_chart(region, metric, five=settings.five_grades), "trend_region")
+    show(trend_figure(region, metric, five=settings.five_grades), "trend_region")
 st.caption(f"{desc}. n = graded answers in the quarter (N/A and ungraded left out).")
 
 st.subheader("Repeat failures")
@@ -59,18 +59,20 @@ show_table(
     empty="No repeat failures for these filters.",
 )
 if len(rf):
+    top = rf.head(300)
+    labels = (
+        top["force"] + " - " + top["question_id"] + " (" + top["streak"].astype(str) + " quarters)"
+    ).tolist()
     pick = st.selectbox(
         "Follow one repeat failure across quarters",
-        list(range(len(rf))),
-        format_func=lambda i: (
-            f"{rf.iloc[i]['force']} - {rf.iloc[i]['question_id']} ({rf.iloc[i]['streak']} quarters)"
-        ),
+        range(len(labels)),
+        format_func=labels.__getitem__,
     )
     r = rf.iloc[pick]
     one = data.frame(quarter_trend, f.but(questions=(r["question_id"],)), by="force")
     one = one[one["force"] == r["force"]]
     show(
-        trend_chart(
+        trend_figure(
             one, "share_failing", title=f"{r['force']}: {r['question_id']} {r['question']}"
         ),
         "trend_one_rf",
@@ -88,7 +90,7 @@ if len(forces) > MAX_PANELS:  # national scale: the forces with the highest late
         "latest quarter. Choose forces in the sidebar to see others."
     )
 if len(by_force):
-    show(trend_chart(by_force, metric, facet="force", five=settings.five_grades), "trend_forces")
+    show(trend_figure(by_force, metric, facet="force", five=settings.five_grades), "trend_forces")
 
 st.subheader("Improving and declining questions")
 recent = st.slider("Compare the latest quarters (and as many before them)", 1, 4, 2, key="recent")

@@ -7,7 +7,7 @@ import streamlit as st
 from analysis.force_profile import force_vs_region, officer_summary
 from analysis.trends import quarter_trend
 from dashboard.ui import data, filters
-from dashboard.ui.charts import Y_LABELS, show, trend_chart
+from dashboard.ui.charts import Y_LABELS, show, trend_figure
 from dashboard.ui.heatmap import plain as chart_text
 from dashboard.ui.tables import show_table
 from dashboard.vocab import grade_scale
@@ -129,7 +129,7 @@ t_force = data.frame(quarter_trend, f.but(forces=(force,))).assign(series=force)
 t_region = data.frame(quarter_trend, region_f).assign(series="Region")
 trend = pd.concat([t_force, t_region], ignore_index=True)
 if len(trend):
-    show(trend_chart(trend, metric, color="series", five=settings.five_grades), "fp_trend")
+    show(trend_figure(trend, metric, color="series", five=settings.five_grades), "fp_trend")
 
 st.subheader("Officers")
 st.caption(
