@@ -17,6 +17,7 @@ the reader pseudonymises them and redacts feedback before anything leaves the im
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from dashboard.importer.cells import SheetGrid, cell_ref, col_letter
@@ -87,6 +88,13 @@ def read_grade(
     colour = grid.colour_grades.get((r, c))
     text_grade = parse_grade(value, ctx.five) if value is not None else None
     extra: list[str] = []
+    if text_grade is None and isinstance(value, str):
+        # 'Requires improvement - no dates on the actions': a grade, then a comment
+        head = _LEAD.split(value, maxsplit=1)[0].strip()
+        if head and head != value.strip() and len(head.split()) <= 3:
+            text_grade = parse_grade(head, ctx.five)
+            if text_grade is not None:
+                extra.append(value.strip())
     if text_grade is not None and colour is not None:
         if text_grade == colour:
             grade, source = text_grade, "both"
@@ -127,6 +135,9 @@ def read_grade(
         if p not in merged:
             merged.append(p)
     return grade, source, "\n".join(merged) if merged else None
+
+
+_LEAD = re.compile(r"\s[-\u2013\u2014]\s|[,:;.(\n]")
 
 
 def _short(value: object, n: int = 40) -> str:

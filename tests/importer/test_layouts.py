@@ -720,3 +720,32 @@ def test_header_labels_people_write(con):
     assert grades_read(plan) == grades_written({"Cheshire": cases})
     fb = {(r.risk_level, a.question_id): a.feedback for r in plan.reviews for a in r.answers}
     assert fb[("Medium", "1.1")] == cases[1].feedback["1.1"]
+
+
+def test_a_grade_followed_by_a_comment_in_the_same_cell(con):
+    cases = {"Cheshire": wbs.make_cases("Cheshire", 1)}
+    c = cases["Cheshire"][0]
+    typed = {
+        "1.1": (
+            "Requires improvement - no dates on the actions, no owner named",
+            "Requires improvement",
+        ),
+        "1.2": ("Good: clear and well evidenced throughout the plan", "Good"),
+        "1.3": ("R/I (see feedback for what is missing from the plan)", "Requires improvement"),
+        "1.4": ("Good practice seen in places but overall the plan is weak", None),
+    }
+    for qid, (_t, g) in typed.items():
+        c.grades[qid] = g
+    data = wbs.build_blocks(cases, wbs.Blocks(grade_mode="text"))
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    for row, qid in zip((10, 11, 12, 13), typed, strict=True):
+        wb["Cheshire"].cell(row, 3).value = typed[qid][0]
+    plan = read(con, wbs.to_bytes(wb))
+    a = {x.question_id: x for x in plan.answers}
+    assert {q: a[q].grade for q in typed} == {q: g for q, (_t, g) in typed.items()}
+    assert "no owner named" in a["1.1"].feedback and a["1.1"].grade_source == "text"
+    assert ("Cheshire", "C13", "grade-not-understood") in plan.rows()
