@@ -378,6 +378,7 @@ def read_blocks(
                     meta_cells[i].setdefault(label_key, cell_ref(r, c))
                     found_any = True
                     break
+            meta_cells[i].setdefault(label_key, cell_ref(r, g))  # where it was looked for
         if not found_any:
             # 'label | value' beside the label: one value for the sheet
             for c, v in cells:

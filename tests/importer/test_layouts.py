@@ -508,7 +508,7 @@ def test_a_case_with_no_risk_level_is_imported_with_a_warning(con):
     plan = read(con, wbs.build_blocks(cases))
     assert [r.risk_level for r in plan.reviews] == ["Low", None, "High"]
     w = [w for w in plan.warnings if w.kind == "no-risk-level"]
-    assert len(w) == 1 and "columns E:F" in w[0].message
+    assert len(w) == 1 and "columns E:F" in w[0].message and w[0].cell == "E3"
 
 
 def test_an_empty_case_column_is_not_a_case(con):
