@@ -65,12 +65,13 @@ SELECT question_id AS row_key, question AS row_label, section_no, section, ordin
 FROM question_labels
 """
 
+# sections of the question sets that reviews were graded against (no scan of the answers)
 SECTION_ROWS_SQL = """
 SELECT section AS row_key, section AS row_label,
-       arg_max(section_no, question_set_version) AS section_no, section,
-       arg_max(section_no, question_set_version) AS ordinal
-FROM answer_facts
-WHERE section IS NOT NULL
+       arg_max(section_no, version) AS section_no, section,
+       arg_max(section_no, version) AS ordinal
+FROM questions
+WHERE version IN (SELECT DISTINCT question_set_version FROM reviews WHERE active)
 GROUP BY section
 """
 
