@@ -126,7 +126,7 @@ def force_training_needs(cur, filters: Filters, settings: Settings | None = None
 
 
 # One pass over the answers: per force, quarter and question, graded and failing answers,
-# overall and for each theme i (n{{i}}, f{{i}}: those whose feedback mentions it); then
+# overall and for each theme i (n{i}, f{i}: those whose feedback mentions it); then
 # per topic and force: n, failures and whether the force needs it (see suggested_topics).
 # {where} {flags} {sums} {fq_sums} {force_sums} {theme_rows}
 # params in text order: keyword forms, filter params, fail_share, min_streak,

@@ -204,3 +204,12 @@ def test_an_intervention_without_later_data_has_no_after_numbers(db):
     row = intervention_effect(db.cur()).iloc[0]
     assert row.before_n == 1 and row.after_n == 0
     assert row.after_avg != row.after_avg  # NaN: nothing to compare yet
+
+
+def test_suggested_topics_without_themes_lists_sections_only(db):
+    for i in range(2):
+        db.review(i, "Cheshire", {"6.4": (RI, "Actions are not dated")})
+    df = suggested_topics(db.cur(), ALL, Settings(themes={}))
+    assert df[["topic", "kind", "forces"]].values.tolist() == [
+        ["Risk management plan", "section", ["Cheshire"]]
+    ]
