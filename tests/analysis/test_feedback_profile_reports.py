@@ -227,3 +227,26 @@ def test_report_commands_print_contract_json(db):
             assert rows[0]["current"] is True and rows[0]["streak"] == 3
         else:
             assert rows[0]["officer"] == "DC Hart" and rows[0]["reviews"] == 3
+
+
+ALPHABET = "abcXYZ019%_\\'.-;()[]*?+^$|{}"
+
+
+def test_any_typed_text_is_found_literally(db):
+    """Wildcards and regex characters in the search box are text, never patterns."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.text(alphabet=ALPHABET, min_size=1, max_size=12))
+    def check(term):
+        db.con.execute("DELETE FROM answers")
+        db.con.execute("DELETE FROM reviews")
+        db.review(0, "Cheshire", {"1.1": (G, f"before {term} after")})
+        db.review(0, "Cheshire", {"1.1": (G, "nothing to see")})  # no character of ALPHABET
+        hits = search_feedback(db.cur(), ALL, f'"{term}"')
+        assert hits.feedback.tolist() == [f"before {term} after"]
+
+    check()
