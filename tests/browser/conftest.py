@@ -135,12 +135,19 @@ def page(browser):
     ctx.close()
 
 
-def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=30_000,
+def wait_for_app(page, timeout: int = 30_000) -> None:
+    """Wait until the app is connected and Streamlit has finished running the script.
+
+    Reads the state Streamlit puts on its root element (``data-test-script-state``), the
+    same signal Streamlit's own end-to-end tests use, and requires the main block to have
+    rendered, so a screenshot taken straight after ``goto`` is not blank.
+    """
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout
     )
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(200)  # a rerun triggered just before may not have started yet
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
+    )
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] *", timeout=timeout)
+    page.wait_for_timeout(200)
