@@ -124,6 +124,7 @@ def load_grids_openpyxl(data: bytes, five: bool = False) -> WorkbookGrids:
     try:
         theme = theme_colours(getattr(wb, "loaded_theme", None))
         fills = wb._fills  # the workbook's fill table: resolve each fill once
+        palette = list(wb._colors) if getattr(wb, "_colors", None) else None
         fill_cache: dict[int, tuple[int, int, int] | None] = {}
         sheets: list[SheetGrid] = []
         for ws in wb.worksheets:
@@ -157,7 +158,7 @@ def load_grids_openpyxl(data: bytes, five: bool = False) -> WorkbookGrids:
                 if fid:
                     if fid not in fill_cache:
                         try:
-                            fill_cache[fid] = fill_rgb(fills[fid], theme)
+                            fill_cache[fid] = fill_rgb(fills[fid], theme, palette)
                         except IndexError:
                             fill_cache[fid] = None
                     rgb = fill_cache[fid]

@@ -100,7 +100,7 @@ def apply_tint(rgb: RGB, tint: float) -> RGB:
     return tuple(round(c * 255) for c in colorsys.hls_to_rgb(h, lum, s))  # type: ignore[return-value]
 
 
-def colour_rgb(colour, theme: list[str]) -> RGB | None:
+def colour_rgb(colour, theme: list[str], palette=None) -> RGB | None:
     """RGB of an openpyxl ``Color`` (rgb, theme+tint or indexed); None when unset."""
     if colour is None:
         return None
@@ -120,9 +120,10 @@ def colour_rgb(colour, theme: list[str]) -> RGB | None:
         rgb = _hex(theme[idx])
     elif kind == "indexed":
         idx = colour.indexed
-        if not isinstance(idx, int) or not 0 <= idx < len(COLOR_INDEX) or idx in (0, 8):
+        table = palette or COLOR_INDEX  # a workbook may carry its own legacy palette
+        if not isinstance(idx, int) or not 0 <= idx < len(table) or idx in (0, 8):
             return None  # 64/65 are "system" colours: not a fill anyone chose
-        rgb = _hex(COLOR_INDEX[idx])
+        rgb = _hex(table[idx])
     else:
         return None
     if rgb is None:
@@ -130,20 +131,20 @@ def colour_rgb(colour, theme: list[str]) -> RGB | None:
     return apply_tint(rgb, tint)
 
 
-def fill_rgb(fill, theme: list[str]) -> RGB | None:
+def fill_rgb(fill, theme: list[str], palette=None) -> RGB | None:
     """The colour a reader sees for a cell fill, or None for no fill."""
     if fill is None:
         return None
     tag = getattr(fill, "tagname", "")
     if tag == "gradientFill":
         stops = getattr(fill, "stop", None) or []
-        return colour_rgb(stops[0].color, theme) if stops else None
+        return colour_rgb(stops[0].color, theme, palette) if stops else None
     pattern = getattr(fill, "patternType", None) or getattr(fill, "fill_type", None)
     if not pattern or pattern == "none":
         return None
-    rgb = colour_rgb(fill.fgColor, theme)
+    rgb = colour_rgb(fill.fgColor, theme, palette)
     if rgb is None and pattern != "solid":
-        rgb = colour_rgb(fill.bgColor, theme)
+        rgb = colour_rgb(fill.bgColor, theme, palette)
     return rgb
 
 

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Color, GradientFill, PatternFill
 
+from dashboard.importer.cells import load_grids_openpyxl
 from dashboard.importer.colours import apply_tint, fill_rgb, grade_for_fill, theme_colours
 from dashboard.importer.xlsx import read_grids
 from tests.importer import workbooks as wbs
@@ -57,8 +58,9 @@ def test_a_workbooks_own_legacy_palette_is_used():
     palette = list(wb._colors)
     palette[10] = "0000B050"  # this workbook's palette says green
     wb._colors = palette
-    grid = read_grids(wbs.to_bytes(wb)).sheets[0]
-    assert grid.colour_grades[(1, 1)] == "Good"
+    data = wbs.to_bytes(wb)
+    assert read_grids(data).sheets[0].colour_grades[(1, 1)] == "Good"
+    assert load_grids_openpyxl(data).sheets[0].colour_grades[(1, 1)] == "Good"
 
 
 def test_tint_bounds():
