@@ -41,7 +41,7 @@ _COL_ORDER_JOIN = {
     "reviewing_force": "LEFT JOIN force_order o ON o.force = f.reviewing_force",
 }
 
-# {row_key} {row_group} {col_key} {col_order} {order_join} {where}
+# {row_key} {col_key} {col_order} {order_join} {where}; params: risk order (risk_level only), filter
 GRADE_MATRIX_SQL = f"""
 WITH {FORCE_ORDER}
 SELECT {{row_key}} AS row_key,
