@@ -191,9 +191,14 @@ def bench(path: Path, runs: int) -> dict[tuple[str, str], tuple[float, float]]:
 
 def with_interventions(path: Path) -> None:
     """A few interventions, so intervention_effect has something to compare."""
+    import duckdb
+
     from dashboard.interventions import add_intervention
 
-    con = store.connect(path)
+    try:
+        con = store.connect(path)
+    except duckdb.IOException:  # another process has it open: measure without them
+        return
     if not con.execute("SELECT count(*) FROM interventions").fetchone()[0]:
         forces = [
             r[0] for r in con.execute("SELECT DISTINCT force FROM reviews LIMIT 5").fetchall()
