@@ -531,9 +531,33 @@ def _risk_row(grid: SheetGrid, r: int, bounds) -> bool:
 # --------------------------------------------------------------------------- transposed
 
 
+def _label_row(grid: SheetGrid, r: int) -> bool:
+    """A second header row: only Grade / Feedback / metadata labels in it."""
+    cells = grid.row_cells(r)
+    if not cells:
+        return False
+    for _c, v in cells:
+        if not isinstance(v, str):
+            return False
+        lab = norm_label(v)
+        if not (
+            is_grade_label(lab) or is_feedback_label(lab) or is_notes_label(lab) or meta_key(v)
+        ):
+            return False
+    return True
+
+
 def read_transposed(grid: SheetGrid, ctx: Context, header_row: int) -> SheetResult:
     res = SheetResult(layout="transposed")
     header = grid.row_cells(header_row)
+    # questions merged over two columns, with 'Grade | Feedback' (and metadata labels) below
+    sub = header_row + 1 if _label_row(grid, header_row + 1) else None
+    first_data = (sub or header_row) + 1
+    if sub is not None:
+        have = {c for c, _v in header}
+        header = sorted(
+            header + [(c, v) for c, v in grid.row_cells(sub) if c not in have and meta_key(v)]
+        )
     meta_cols: dict[int, str] = {}
     q_cols: dict[int, tuple[str | None, float, str]] = {}
     fb_of: dict[int, int] = {}
@@ -555,13 +579,15 @@ def read_transposed(grid: SheetGrid, ctx: Context, header_row: int) -> SheetResu
     for c in q_cols:
         nxt = c + 1
         lab = norm_label(grid.value(header_row, nxt))
+        if sub is not None and not lab:
+            lab = norm_label(grid.value(sub, nxt))
         if nxt not in q_cols and nxt not in meta_cols and (is_feedback_label(lab) or not lab):
             fb_of[c] = nxt
     # a column header that matches nothing is only a question if it holds grades
     for c, (qid, _conf, _t) in list(q_cols.items()):
         if qid is None and not any(
             (r, c) in grid.colour_grades or parse_grade(grid.value(r, c), ctx.five)
-            for r in range(header_row + 1, grid.max_row + 1)
+            for r in range(first_data, grid.max_row + 1)
         ):
             del q_cols[c]
     # rows above the header: title and sheet-wide labels
@@ -598,7 +624,7 @@ def read_transposed(grid: SheetGrid, ctx: Context, header_row: int) -> SheetResu
             dup_cols.add(c)
         else:
             seen_ids[qid] = c
-    for r in range(header_row + 1, grid.max_row + 1):
+    for r in range(first_data, grid.max_row + 1):
         if not any(_has_content(grid, r, c) for c in [*meta_cols, *q_cols, *fb_of.values()]):
             continue
         case = RawCase(source_ref=f"row {r}")

@@ -749,3 +749,36 @@ def test_a_grade_followed_by_a_comment_in_the_same_cell(con):
     assert {q: a[q].grade for q in typed} == {q: g for q, (_t, g) in typed.items()}
     assert "no owner named" in a["1.1"].feedback and a["1.1"].grade_source == "text"
     assert ("Cheshire", "C13", "grade-not-understood") in plan.rows()
+
+
+def test_transposed_with_a_second_header_row_of_labels(con):
+    cases = wbs.make_cases("Merseyside", 3)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Merseyside"
+    ws["A1"] = "Merseyside 2024/25 Q2 - reviewed by North Wales"
+    c = 4
+    for q in wbs.QUESTIONS:
+        ws.cell(2, c, q.text)
+        ws.merge_cells(start_row=2, start_column=c, end_row=2, end_column=c + 1)
+        ws.cell(3, c, "Grade")
+        ws.cell(3, c + 1, "Feedback")
+        c += 2
+    for col, label in enumerate(["Risk level", "Case ref", "OM"], start=1):
+        ws.cell(3, col, label)
+    for i, case in enumerate(cases):
+        r = 4 + i
+        for col, v in enumerate([case.risk_level, case.case_ref, case.officer], start=1):
+            ws.cell(r, col, v)
+        c = 4
+        for q in wbs.QUESTIONS:
+            ws.cell(r, c, case.grades[q.question_id])
+            ws.cell(r, c + 1, case.feedback[q.question_id])
+            c += 2
+    plan = read(con, wbs.to_bytes(wb))
+    assert plan.sheets[0].layout == "transposed"
+    assert grades_read(plan) == grades_written({"Merseyside": cases})
+    assert [r.officer for r in plan.reviews] == [c.officer for c in cases]
+    assert plan.reviews[0].reviewing_force == "North Wales"
+    assert plan.reviews[0].answers[0].feedback == cases[0].feedback["1.1"]
+    assert not any(w.kind == "grade-not-understood" for w in plan.warnings)
