@@ -782,3 +782,20 @@ def test_transposed_with_a_second_header_row_of_labels(con):
     assert plan.reviews[0].reviewing_force == "North Wales"
     assert plan.reviews[0].answers[0].feedback == cases[0].feedback["1.1"]
     assert not any(w.kind == "grade-not-understood" for w in plan.warnings)
+
+
+def test_settings_decide_match_thresholds_and_the_grade_scale(con):
+    from dashboard.settings import save_settings
+
+    cases = {"Cheshire": wbs.make_cases("Cheshire", 1)}
+    cases["Cheshire"][0].grades["1.1"] = "Adequate"
+    data = wbs.build_blocks(
+        cases, wbs.Blocks(grade_mode="text", question_text=lambda q: q.text[: len(q.text) * 2 // 3])
+    )
+    plan = read(con, data)
+    assert not plan.unmatched
+    assert next(a for a in plan.answers if a.question_id == "1.1").grade is None  # four grades
+    save_settings(con, {"min_match_confidence": 0.99, "five_grades": True}, "t")
+    plan = read(con, data)
+    assert len(plan.unmatched) == len(wbs.QUESTIONS)  # every truncated text is now below the bar
+    assert plan.unmatched[0].grade == "Adequate"
