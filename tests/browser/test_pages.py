@@ -36,13 +36,26 @@ def _chips(page, expect: int = 1) -> list[str]:
     return [t.get_attribute("title") for t in tags.all()]
 
 
-def _settle(page) -> None:
+READY = """() => {
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  if (status && status.innerText.includes('Running')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  if (!document.querySelector('h1')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def _settle(page, plot: bool = False) -> None:
+    """Wait until the script has run and everything is drawn, and stays so for a moment."""
     wait_for_app(page)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
-        ".every(c => c.querySelector('.main-svg'))",
-        timeout=60_000,
-    )
+    if plot:
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    for _ in range(3):
+        page.wait_for_function(READY, timeout=60_000)
+        page.wait_for_timeout(800)
+        if page.evaluate(READY):
+            return
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
@@ -59,7 +72,7 @@ def test_every_page_opens_at_1920x1080(demo_app, page, spec):
 
 def test_click_a_heatmap_cell_and_read_its_feedback(demo_app, page):
     page.goto(_url(demo_app, PAGES[0]))
-    _settle(page)
+    _settle(page, plot=True)
     heat = page.locator(".js-plotly-plot").first
     heat.scroll_into_view_if_needed()
     page.evaluate("() => window.scrollBy(0, 0)")
@@ -83,7 +96,7 @@ def test_click_a_heatmap_cell_and_read_its_feedback(demo_app, page):
 def test_a_deep_link_reproduces_the_filters(demo_app, page):
     spec = next(p for p in PAGES if p.url_path == "heatmap")
     page.goto(_url(demo_app, spec, "force=Cumbria&risk=High&cols=quarter"))
-    _settle(page)
+    _settle(page, plot=True)
     assert _chips(page, 2) == ["Cumbria", "High"]
     ticks = page.evaluate(
         "() => [...document.querySelectorAll('.js-plotly-plot')][0]._fullLayout.xaxis.ticktext"
