@@ -57,17 +57,19 @@ def failing_quarters(cur, filters: Filters, settings: Settings | None = None) ->
     return run(cur, FAILING_QUARTERS_SQL.format(where=where), [*params, settings.fail_share])
 
 
-# rn: position among the quarters with data; island: equal for a run of equal ``fails``
+# rn: position among the quarters with data for that force and question; island: how
+# many of them so far did not fail, so a run of consecutive failing quarters shares one
+# island (gaps and islands in one ordered window)
 NUMBERED_CTE = f"""
 {FAILING_QUARTERS_CTE},
 numbered AS (
     SELECT *,
-           row_number() OVER (PARTITION BY force, question_id ORDER BY quarter_idx) AS rn,
-           row_number() OVER (PARTITION BY force, question_id ORDER BY quarter_idx)
-             - row_number() OVER (PARTITION BY force, question_id, fails ORDER BY quarter_idx)
-             AS island,
+           row_number() OVER w AS rn,
+           count(*) FILTER (WHERE NOT fails) OVER w AS island,
            count(*) OVER (PARTITION BY force, question_id) AS quarters_with_data
     FROM failing_quarters
+    WINDOW w AS (PARTITION BY force, question_id ORDER BY quarter_idx
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )"""
 
 # params: filter params, fail_share, min_streak
