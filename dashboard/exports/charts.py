@@ -32,13 +32,18 @@ def figure_png(fig, width: int = 1600, height: int = 900, scale: float = 1.0) ->
     path = browser_path()
     if path and not os.environ.get("BROWSER_PATH"):
         os.environ["BROWSER_PATH"] = path
-    try:
-        data = fig.to_image(format="png", width=width, height=height, scale=scale)
-    except Exception as exc:  # noqa: BLE001 - kaleido raises many types; say what to do
-        raise RuntimeError(
-            f"could not draw the chart as PNG ({exc.__class__.__name__}: {exc}); "
-            "is Chromium installed (BROWSER_PATH)?"
-        ) from exc
+    for attempt in (1, 2):
+        try:
+            data = fig.to_image(format="png", width=width, height=height, scale=scale)
+            break
+        except Exception as exc:  # noqa: BLE001 - kaleido raises many types; say what to do
+            # on a busy machine kaleido's page is sometimes not ready ("kaleido_scopes is
+            # not defined"): a second try with a fresh browser normally succeeds
+            if attempt == 2:
+                raise RuntimeError(
+                    f"could not draw the chart as PNG ({exc.__class__.__name__}: {exc}); "
+                    "is Chromium installed (BROWSER_PATH)?"
+                ) from exc
     if not data.startswith(PNG_MAGIC):
         raise RuntimeError("the chart renderer did not return a PNG")
     return data

@@ -129,15 +129,7 @@ def heatmap_png(con, quarter: str, who: str) -> bytes:
     fig = build_figure(m, rows="question", cols="force", five=settings.five_grades)
     fig.update_layout(title=f"ARMS peer review grades by question and force, {quarter}")
     height = max(900, 28 * (m["row_key"].nunique() + 12))
-    for attempt in (1, 2):
-        try:
-            data = figure_png(fig, width=1920, height=height)
-            break
-        except RuntimeError:
-            # kaleido's page sometimes is not ready on a busy machine ("kaleido_scopes is
-            # not defined"): a second try with a fresh browser normally succeeds
-            if attempt == 2:
-                raise
+    data = figure_png(fig, width=1920, height=height)
     _log(con, who, {"kind": "chart", "via": "upload page", "quarter": quarter, "chart": "heatmap"})
     return data
 
