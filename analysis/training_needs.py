@@ -125,24 +125,14 @@ def force_training_needs(cur, filters: Filters, settings: Settings | None = None
     return run(cur, sql, [*params, settings.fail_share, settings.min_streak])
 
 
-# One pass over the answers: per force, quarter and question, graded and failing answers,
-# overall and for each theme i (n{i}, f{i}: those whose feedback mentions it); then
-# per topic and force: n, failures and whether the force needs it (see suggested_topics).
-# {where} {flags} {sums} {fq_sums} {force_sums} {theme_rows}
-# params in text order: keyword forms, filter params, fail_share, min_streak,
-# fail_share per theme, (theme, min_streak) per theme
-TOPIC_FORCES_SQL = f"""
+# Sections: per topic and force, n, failures and whether a question of the section failed
+# in >= min_streak quarters. params: filter params, fail_share, min_streak
+SECTION_TOPICS_SQL = f"""
 WITH cells AS MATERIALIZED (
     SELECT force, quarter_idx, question_id, any_value(section) AS section,
-           min(section_no) AS section_no, sum(graded) AS n, sum(failing) AS failures{{sums}}
-    FROM (
-        SELECT force, quarter_idx, question_id, section, section_no,
-               CAST(coalesce({IS_FAILING}, FALSE) AS INTEGER) AS failing,
-               CAST(grade_score IS NOT NULL AS INTEGER) AS graded{{flags}}
-        FROM (SELECT force, quarter_idx, question_id, section, section_no, grade_score,
-                     {NORMALISED.format(col="feedback")} AS nf
-              FROM answer_facts WHERE {{where}})
-    )
+           min(section_no) AS section_no, {N_GRADED} AS n, {N_FAILING} AS failures
+    FROM answer_facts
+    WHERE {{where}} AND section IS NOT NULL
     GROUP BY force, quarter_idx, question_id
 ),
 per_question AS (
@@ -154,14 +144,32 @@ needed AS (SELECT DISTINCT force, section FROM per_question WHERE failing >= ?),
 sections AS (
     SELECT section AS topic, min(section_no) AS topic_order, force,
            sum(n) AS n, sum(failures) AS failures
-    FROM cells WHERE section IS NOT NULL GROUP BY section, force
-),
-per_force_quarter AS (SELECT force, quarter_idx{{fq_sums}} FROM cells GROUP BY force, quarter_idx),
-per_force AS (SELECT force{{force_sums}} FROM per_force_quarter GROUP BY force)
+    FROM cells GROUP BY section, force
+)
 SELECT 'section' AS kind, s.topic, s.topic_order, s.force,
        CAST(s.n AS BIGINT) AS n, CAST(s.failures AS BIGINT) AS failures,
        nd.force IS NOT NULL AS recurring
 FROM sections s LEFT JOIN needed nd ON nd.force = s.force AND nd.section = s.topic
+"""
+
+# Themes: per force and quarter, graded (n{i}) and failing (f{i}) answers whose feedback
+# mentions theme i; then per force, the quarters in which f{i} / n{i} >= fail_share.
+# {where} {flags} {sums} {force_sums} {theme_rows}
+# params in text order: keyword forms, filter params, fail_share per theme,
+# (theme, min_streak) per theme
+THEME_TOPICS_SQL = f"""
+WITH per_force_quarter AS (
+    SELECT force, quarter_idx{{sums}}
+    FROM (
+        SELECT force, quarter_idx,
+               CAST(coalesce({IS_FAILING}, FALSE) AS INTEGER) AS failing,
+               CAST(grade_score IS NOT NULL AS INTEGER) AS graded{{flags}}
+        FROM (SELECT force, quarter_idx, grade_score, {NORMALISED.format(col="feedback")} AS nf
+              FROM answer_facts WHERE {{where}} AND feedback IS NOT NULL)
+    )
+    GROUP BY force, quarter_idx
+),
+per_force AS (SELECT force{{force_sums}} FROM per_force_quarter GROUP BY force)
 {{theme_rows}}
 """
 
@@ -171,41 +179,41 @@ def _topic_forces(
 ) -> pd.DataFrame:
     """kind, topic, topic_order, force, n, failures, recurring: one row per topic and force."""
     where, params = filters.where()
-    flags, sums, fq_sums, force_sums, rows = [], [], [], [], []
-    forms_params, share_params, row_params = [], [], []
-    for i, forms in enumerate(themes.values()):
-        cond, p = theme_condition(forms)
-        flags.append(f", CAST(coalesce({cond}, FALSE) AS INTEGER) AS t{i}")
-        forms_params += p
-        sums.append(f", sum(t{i} * graded) AS n{i}, sum(t{i} * failing) AS f{i}")
-        fq_sums.append(f", sum(n{i}) AS n{i}, sum(f{i}) AS f{i}")
-        force_sums.append(
-            f", sum(n{i}) AS n{i}, sum(f{i}) AS f{i},"
-            f" count(*) FILTER (WHERE {fails_condition(f'f{i}', f'n{i}')}) AS q{i}"
+    frames = [
+        run(
+            cur,
+            SECTION_TOPICS_SQL.format(where=where),
+            [*params, settings.fail_share, settings.min_streak],
         )
-        share_params.append(settings.fail_share)
-        rows.append(
-            f"UNION ALL SELECT 'theme', ?, {1000 + i}, force, CAST(n{i} AS BIGINT),"
-            f" CAST(f{i} AS BIGINT), q{i} >= ? FROM per_force"
-        )
-    row_params = [v for theme in themes for v in (theme, settings.min_streak)]
-    sql = TOPIC_FORCES_SQL.format(
-        where=where,
-        flags="".join(flags),
-        sums="".join(sums),
-        fq_sums="".join(fq_sums),
-        force_sums="".join(force_sums) or ", 0 AS none",
-        theme_rows="\n".join(rows),
-    )
-    all_params = [
-        *forms_params,
-        *params,
-        settings.fail_share,
-        settings.min_streak,
-        *share_params,
-        *row_params,
     ]
-    return run(cur, sql, all_params)
+    if themes:
+        flags, sums, force_sums, rows = [], [], [], []
+        forms_params, share_params, row_params = [], [], []
+        for i, (theme, forms) in enumerate(themes.items()):
+            cond, p = theme_condition(forms)
+            flags.append(f", CAST(coalesce({cond}, FALSE) AS INTEGER) AS t{i}")
+            forms_params += p
+            sums.append(f", sum(t{i} * graded) AS n{i}, sum(t{i} * failing) AS f{i}")
+            force_sums.append(
+                f", sum(n{i}) AS n{i}, sum(f{i}) AS f{i},"
+                f" count(*) FILTER (WHERE {fails_condition(f'f{i}', f'n{i}')}) AS q{i}"
+            )
+            share_params.append(settings.fail_share)
+            rows.append(
+                f"SELECT 'theme' AS kind, ? AS topic, {1000 + i} AS topic_order, force,"
+                f" CAST(n{i} AS BIGINT) AS n, CAST(f{i} AS BIGINT) AS failures,"
+                f" q{i} >= ? AS recurring FROM per_force"
+            )
+            row_params += [theme, settings.min_streak]
+        sql = THEME_TOPICS_SQL.format(
+            where=where,
+            flags="".join(flags),
+            sums="".join(sums),
+            force_sums="".join(force_sums),
+            theme_rows="\nUNION ALL ".join(rows),
+        )
+        frames.append(run(cur, sql, [*forms_params, *params, *share_params, *row_params]))
+    return pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
 
 
 def suggested_topics(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
