@@ -49,6 +49,43 @@ def settle(page, stable_ms: int = 1500) -> None:
     raise TimeoutError("page did not settle")
 
 
+# the first failing cell of the overview heatmap, and where it is on the screen
+FAILING_CELL = r"""() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+      .find(g => g._fullData && g._fullData.some(t => t.name === 'cells'));
+  const tr = gd._fullData.find(t => t.name === 'cells');
+  let i = tr.hovertext.findIndex(h => /Average 1\.|Average 2\.[0-4]/.test(h));
+  if (i < 0) i = 0;
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const r = gd.getBoundingClientRect();
+  return {x: r.left + xa._offset + xa.l2p(tr.x[i]), y: r.top + ya._offset + ya.l2p(tr.y[i])};
+}"""
+
+
+def overview_extras(page, url: str, out: Path) -> list[Path]:
+    """The meeting's two other views: a clicked cell's feedback, and presentation mode."""
+    written = []
+    page.evaluate("() => window.scrollTo(0, 380)")
+    page.wait_for_timeout(500)
+    cell = page.evaluate(FAILING_CELL)
+    page.mouse.move(cell["x"], cell["y"])
+    page.wait_for_timeout(300)
+    page.mouse.click(cell["x"], cell["y"])
+    page.get_by_role("dialog").wait_for(timeout=30_000)
+    settle(page)
+    target = out / "1_regional_overview_cell.png"
+    page.screenshot(path=str(target))
+    written.append(target)
+    page.goto(f"{url}/?present=1")
+    settle(page)
+    target = out / "1_regional_overview_present.png"
+    page.screenshot(path=str(target))
+    written.append(target)
+    for t in written:
+        print(t)
+    return written
+
+
 def shoot(db: Path, out: Path, only: set[str] | None, tmp: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -73,6 +110,8 @@ def shoot(db: Path, out: Path, only: set[str] | None, tmp: Path) -> list[Path]:
                 page.screenshot(path=str(target))
                 written.append(target)
                 print(target)
+                if p is PAGES[0]:
+                    written += overview_extras(page, app.url, out)
             browser.close()
     finally:
         app.stop()

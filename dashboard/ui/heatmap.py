@@ -18,6 +18,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.filters import Filters
+from dashboard.ui.tables import show_table
+from dashboard.ui.text import plain as md_plain
 from dashboard.vocab import (
     ADEQUATE,
     GOOD,
@@ -372,6 +374,7 @@ def selected_cell(key: str, rows: str, cols: str) -> dict | None:
         points = []
     sig_key = f"{key}__sig"
     sig = json.dumps(points, sort_keys=True, default=str)
+    new = False
     if points and sig != st.session_state.get(sig_key):
         st.session_state[sig_key] = sig
         cd = next((p.get("customdata") for p in points if p.get("customdata")), None)
@@ -382,10 +385,11 @@ def selected_cell(key: str, rows: str, cols: str) -> dict | None:
                 "row_key": cd[0],
                 "col_key": cd[1] if len(cd) > 1 else None,
             }
+            new = True
     cell = st.session_state.get(_cell_state_key(key))
     if cell and (cell.get("rows") != rows or cell.get("cols") != cols):
         return None
-    return cell
+    return {**cell, "new": new} if cell else None
 
 
 def pick_cell(key: str, rows: str, cols: str, row_key: str, col_key: str | None) -> None:
@@ -436,11 +440,13 @@ def heatmap(
 
 
 def cell_panel(filters: Filters, cell: dict, m: pd.DataFrame, *, key: str) -> None:
-    """The answers and feedback behind one cell, as plain text (never Markdown or HTML)."""
+    """The answers and feedback behind one cell, as plain text (never Markdown or HTML).
+
+    A fresh click opens them in a dialog over the heatmap (no scrolling in the meeting);
+    they also stay below the heatmap until closed, with the table to download.
+    """
     from analysis.matrix import cell_answers
     from dashboard.ui import data
-    from dashboard.ui.tables import show_table
-    from dashboard.ui.text import plain as md_plain
 
     rows, cols = cell["rows"], cell["cols"]
     hit = m[
@@ -453,9 +459,13 @@ def cell_panel(filters: Filters, cell: dict, m: pd.DataFrame, *, key: str) -> No
     row_label = hit["row_label"].iloc[0] if len(hit) else cell["row_key"]
     col_label = hit["col_label"].iloc[0] if len(hit) else (cell["col_key"] or "Not recorded")
     answers = data.frame(cell_answers, filters, rows, cell["row_key"], cols, cell["col_key"])
+    title = f"{cell['row_key']} {row_label}" if rows == "question" else str(row_label)
+    if cell.get("new"):
+        st.dialog("Answers behind the cell", width="large")(_feedback_list)(
+            answers, title, f"{COL_LABELS[cols]}: {col_label}"
+        )
     with st.container(border=True, key=f"{key}_panel"):
         top = st.columns([0.85, 0.15])
-        title = f"{cell['row_key']} {row_label}" if rows == "question" else str(row_label)
         top[0].markdown(
             f"**Answers behind the cell:** {md_plain(title)}  \n"
             f"{COL_LABELS[cols]}: **{md_plain(col_label)}** - {len(answers)} answers"
@@ -486,19 +496,33 @@ def cell_panel(filters: Filters, cell: dict, m: pd.DataFrame, *, key: str) -> No
             column_config={"feedback": st.column_config.TextColumn("feedback", width="large")},
         )
         st.caption("Feedback, in full:")
-        for a in answers.head(60).to_dict("records"):
-            who = " - ".join(
-                str(v)
-                for v in (
-                    a["grade"] or "ungraded",
-                    a["quarter"],
-                    a["force"],
-                    f"{a['risk_level']} risk" if a["risk_level"] else None,
-                    f"reviewed by {a['reviewing_force']}" if a["reviewing_force"] else None,
-                    f"officer {a['officer']}" if a["officer"] else None,
-                )
-                if v
+        _answer_cards(answers)
+
+
+def _feedback_list(answers: pd.DataFrame, title: str, column: str) -> None:
+    """The dialog's body: which cell, then every answer's grade and feedback as plain text."""
+    st.text(title)
+    st.text(f"{column} - {len(answers)} answers")
+    if len(answers) == 0:
+        st.caption("No answers behind this cell for the current filters.")
+        return
+    _answer_cards(answers)
+
+
+def _answer_cards(answers: pd.DataFrame, limit: int = 60) -> None:
+    for a in answers.head(limit).to_dict("records"):
+        who = " - ".join(
+            str(v)
+            for v in (
+                a["grade"] or "ungraded",
+                a["quarter"],
+                a["force"],
+                f"{a['risk_level']} risk" if a["risk_level"] else None,
+                f"reviewed by {a['reviewing_force']}" if a["reviewing_force"] else None,
+                f"officer {a['officer']}" if a["officer"] else None,
             )
-            with st.container(border=True):
-                st.text(who)
-                st.text(a["feedback"] if a["feedback"] else "(no feedback written)")
+            if v
+        )
+        with st.container(border=True):
+            st.text(who)
+            st.text(a["feedback"] if a["feedback"] else "(no feedback written)")
