@@ -239,3 +239,31 @@ def test_presentation_mode_from_the_url(fixture_db):
     _no_exception(at)
     assert at.toggle(key="present").value is True
     assert any("Exit presentation mode" in b.label for b in at.button)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "metric"),
+    [
+        ("question", "quarter", "share_failing"),
+        ("section", "force", "grade"),
+        ("section", "risk_level", "share_good"),
+        ("question", "reviewing_force", "n"),
+    ],
+)
+def test_heatmap_explorer_draws_every_layout(fixture_db, rows, cols, metric):
+    at = open_app(fixture_db, "heatmap", query={"rows": rows, "cols": cols, "metric": metric})
+    _no_exception(at)
+    spec = _heatmap_spec(at)
+    ticks = spec["layout"]["xaxis"]["ticktext"]
+    expected = {"quarter": 6, "force": 6, "risk_level": 4, "reviewing_force": 6}[cols]
+    assert len(ticks) == expected
+    grades = next(t for t in spec["data"] if t.get("name") == "grades")
+    flat = [t for row in grades["text"] for t in row if t not in ("", "\u00b7")]
+    if metric == "n":
+        assert all(t.isdigit() for t in flat)
+    elif metric.startswith("share"):
+        assert all(t.endswith("%") for t in flat)
+    else:
+        assert all(t.split()[0] in {"O", "G", "RI", "I"} for t in flat)
+    table = _frame_with(at, "row_key", "col_label", "n")
+    assert table["n"].sum() == 6 * 24 * 33  # every graded answer is in exactly one cell
