@@ -78,8 +78,18 @@ if len(rf):
         "trend_one_rf",
     )
 
-st.subheader("Each force (small multiples)")
-by_force = data.frame(quarter_trend, f, by="force")
+st.subheader("Each force, quarter by quarter (small multiples)")
+questions = filters.dimensions()["questions"]
+q_text = dict(zip(questions["question_id"], questions["question"], strict=True))
+q = filters.url_choice(
+    "Question",
+    ["", *questions["question_id"]],
+    "question",
+    "",
+    where=st.columns([0.6, 0.4])[0],
+    format_func=lambda k: "All questions" if not k else f"{k} {q_text.get(k, '')}"[:110],
+)
+by_force = data.frame(quarter_trend, f.but(questions=(q,)) if q else f, by="force")
 forces = list(dict.fromkeys(by_force["force"])) if len(by_force) else []
 if len(forces) > MAX_PANELS:  # national scale: the forces with the highest latest share failing
     latest = by_force.sort_values("quarter_idx").groupby("force").tail(1)

@@ -267,3 +267,12 @@ def test_heatmap_explorer_draws_every_layout(fixture_db, rows, cols, metric):
         assert all(t.split()[0] in {"O", "G", "RI", "I"} for t in flat)
     table = _frame_with(at, "row_key", "col_label", "n")
     assert table["n"].sum() == 6 * 24 * 33  # every graded answer is in exactly one cell
+
+
+def test_trends_follows_one_question_across_forces(fixture_db):
+    at = open_app(fixture_db, "trends", query={"question": "6.3"})
+    _no_exception(at)
+    facets = next(s for s in _chart_specs(at) if "xaxis6" in s["layout"])
+    ys = [y for t in facets["data"] for y in t["y"]]
+    assert len(ys) == 6 * 6  # six forces, six quarters
+    assert ys.count(1.0) == 3 and ys.count(0.0) == 33  # only Cumbria's last three quarters fail
