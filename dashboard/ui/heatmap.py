@@ -386,6 +386,8 @@ def selected_cell(key: str, rows: str, cols: str) -> dict | None:
                 "col_key": cd[1] if len(cd) > 1 else None,
             }
             new = True
+    if st.session_state.pop(f"{key}__open", False):  # chosen with the keyboard picker
+        new = True
     cell = st.session_state.get(_cell_state_key(key))
     if cell and (cell.get("rows") != rows or cell.get("cols") != cols):
         return None
@@ -436,7 +438,33 @@ def heatmap(
         width="stretch",
         config={"displayModeBar": False, "scrollZoom": False},
     )
+    if not present:
+        _keyboard_picker(m, key=key, rows=rows, cols=cols)
     return cell
+
+
+def _keyboard_picker(m: pd.DataFrame, *, key: str, rows: str, cols: str) -> None:
+    """The same choice without a mouse (keyboard, screen reader, touch)."""
+    row_opts = m.drop_duplicates("row_key")
+    row_opts = row_opts.sort_values(["section_no", "ordinal", "row_key"], na_position="last")
+    row_label = dict(zip(row_opts["row_key"], row_opts["row_label"], strict=True))
+    col_opts = m.drop_duplicates("col_label").sort_values(["col_order", "col_label"])
+    col_key = dict(zip(col_opts["col_label"], col_opts["col_key"], strict=True))
+    with st.expander("Choose a cell without the mouse", icon=":material/keyboard:"):
+        a, b, c = st.columns([0.6, 0.25, 0.15], vertical_alignment="bottom")
+        r = a.selectbox(
+            ROW_LABELS[rows],
+            list(row_label),
+            key=f"{key}__kb_row",
+            format_func=lambda k: (
+                f"{k} {_short(row_label[k], 90)}" if rows == "question" else str(k)
+            ),
+        )
+        c_label = b.selectbox(COL_LABELS[cols], list(col_key), key=f"{key}__kb_col")
+        if c.button("Show answers", key=f"{key}__kb_go"):
+            pick_cell(key, rows, cols, r, col_key[c_label])
+            st.session_state[f"{key}__open"] = True
+            st.rerun()
 
 
 def cell_panel(filters: Filters, cell: dict, m: pd.DataFrame, *, key: str) -> None:

@@ -276,3 +276,16 @@ def test_trends_follows_one_question_across_forces(fixture_db):
     ys = [y for t in facets["data"] for y in t["y"]]
     assert len(ys) == 6 * 6  # six forces, six quarters
     assert ys.count(1.0) == 3 and ys.count(0.0) == 33  # only Cumbria's last three quarters fail
+
+
+def test_a_cell_can_be_chosen_without_the_mouse(fixture_db):
+    at = open_app(fixture_db, "heatmap")
+    at.selectbox(key="explorer_heatmap__kb_row").set_value("6.3")
+    at.selectbox(key="explorer_heatmap__kb_col").set_value("Cumbria")
+    at.button(key="explorer_heatmap__kb_go").click().run()
+    _no_exception(at)
+    answers = _frame_with(at, "feedback", "risk_level")
+    assert len(answers) == 24  # six quarters x four risk levels
+    assert sorted(answers["grade"].value_counts().items()) == [("Good", 12), ("Inadequate", 12)]
+    # the dialog lists every answer's feedback as plain text too
+    assert sum(t.value == fx.NASTY for t in at.text) == 2
