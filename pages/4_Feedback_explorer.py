@@ -21,13 +21,16 @@ themes = st.session_state.get("_themes") or settings.themes
 
 c = st.columns([0.4, 0.3, 0.3])
 with c[0]:
-    if "w_text" not in st.session_state:
-        st.session_state["w_text"] = st.query_params.get("text", "")
+    if "w_text" not in st.session_state or filters.page_changed():
+        st.session_state["w_text"] = st.query_params.get("text") or st.session_state.get(
+            "_c_text", ""
+        )
     text = st.text_input(
         "Search the feedback",
         key="w_text",
         placeholder='words or "a quoted phrase", e.g. visor "home visit"',
     )
+    st.session_state["_c_text"] = text
     if text:
         st.query_params["text"] = text
     else:

@@ -289,3 +289,13 @@ def test_a_cell_can_be_chosen_without_the_mouse(fixture_db):
     assert sorted(answers["grade"].value_counts().items()) == [("Good", 12), ("Inadequate", 12)]
     # the dialog lists every answer's feedback as plain text too
     assert sum(t.value == fx.NASTY for t in at.text) == 2
+
+
+def test_a_search_survives_a_visit_to_another_page(fixture_db):
+    at = open_app(fixture_db, "feedback", query={"text": "contingency"})
+    assert at.text_input(key="w_text").value == "contingency"
+    at.switch_page("../pages/2_Heatmap_explorer.py").run()
+    at.query_params.clear()  # a browser's navigation drops the previous page's URL parameters
+    at.switch_page("../pages/4_Feedback_explorer.py").run()
+    _no_exception(at)
+    assert at.text_input(key="w_text").value == "contingency"
