@@ -21,6 +21,19 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 
 
+@pytest.fixture(autouse=True)
+def _restore_app_environment():
+    """``open_app`` points the app at a database through the environment: undo it after."""
+    keys = ("ARMS_DB", "ARMS_NO_AUTODEMO", "ARMS_USER")
+    saved = {k: os.environ.get(k) for k in keys}
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pages-fixture") / "fixture.duckdb"
