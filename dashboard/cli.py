@@ -84,7 +84,9 @@ def _ingest(args, db, store) -> int:
     from dashboard.vocab import parse_quarter
 
     if args.quarter and parse_quarter(args.quarter) is None:
-        print(f"error: --quarter {args.quarter!r} is not a quarter like '2024/25 Q2'", file=sys.stderr)
+        print(
+            f"error: --quarter {args.quarter!r} is not a quarter like '2024/25 Q2'", file=sys.stderr
+        )
         return 2
     con = store.connect(db)
     # read every file first: if any is refused, nothing at all is written (exit 1)
@@ -146,7 +148,9 @@ def _questions(args, db, store) -> int:
             print(f"error: {path}: no such file", file=sys.stderr)
             return 1
         try:
-            version = questions.import_question_set(con, path.read_bytes(), path.name, _who(), args.name)
+            version = questions.import_question_set(
+                con, path.read_bytes(), path.name, _who(), args.name
+            )
         except questions.QuestionSetError as exc:
             print(f"refused: {exc}", file=sys.stderr)
             return 1
@@ -168,7 +172,10 @@ def _export(args, db, store) -> int:
     if args.quarter:
         quarter = parse_quarter(args.quarter)
         if quarter is None:
-            print(f"error: --quarter {args.quarter!r} is not a quarter like '2024/25 Q2'", file=sys.stderr)
+            print(
+                f"error: --quarter {args.quarter!r} is not a quarter like '2024/25 Q2'",
+                file=sys.stderr,
+            )
             return 2
     con = store.connect(db)
     out = Path(args.out)
@@ -210,7 +217,12 @@ def _report(args, db, store) -> int:
         if not rows:
             print("none")
         for r in rows:
-            print("\t".join(str(v) if not isinstance(v, list) else ", ".join(map(str, v)) for v in r.values()))
+            print(
+                "\t".join(
+                    str(v) if not isinstance(v, list) else ", ".join(map(str, v))
+                    for v in r.values()
+                )
+            )
     return 0
 
 

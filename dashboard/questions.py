@@ -44,9 +44,13 @@ def parse_question_file(data: bytes, file_name: str) -> list[Question]:
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - any reader failure is a refusal
-            raise QuestionSetError(f"{file_name} is not a readable .xlsx file ({exc.__class__.__name__})")
+            raise QuestionSetError(
+                f"{file_name} is not a readable .xlsx file ({exc.__class__.__name__})"
+            ) from None
         ws = wb.worksheets[0]
-        rows = [["" if v is None else str(v).strip() for v in r] for r in ws.iter_rows(values_only=True)]
+        rows = [
+            ["" if v is None else str(v).strip() for v in r] for r in ws.iter_rows(values_only=True)
+        ]
         wb.close()
     elif name.endswith(".csv"):
         try:
@@ -60,8 +64,14 @@ def parse_question_file(data: bytes, file_name: str) -> list[Question]:
     if not rows:
         raise QuestionSetError(f"{file_name} has no rows")
     header = [re.sub(r"[^a-z_]", "", h.lower().replace(" ", "_")) for h in rows[0]]
-    aliases = {"id": "question_id", "no": "question_id", "number": "question_id",
-               "question": "text", "question_text": "text", "section_name": "section"}
+    aliases = {
+        "id": "question_id",
+        "no": "question_id",
+        "number": "question_id",
+        "question": "text",
+        "question_text": "text",
+        "section_name": "section",
+    }
     header = [aliases.get(h, h) for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -84,7 +94,9 @@ def parse_question_file(data: bytes, file_name: str) -> list[Question]:
             try:
                 sno = int(float(r[col["section_no"]]))
             except ValueError:
-                raise QuestionSetError(f"{file_name} row {n}: section_no must be a number")
+                raise QuestionSetError(
+                    f"{file_name} row {n}: section_no must be a number"
+                ) from None
         else:
             sno = sections.setdefault(section, len(sections) + 1)
         sections.setdefault(section, sno)
@@ -94,8 +106,15 @@ def parse_question_file(data: bytes, file_name: str) -> list[Question]:
     return out
 
 
-def _insert_set(cur, questions: list[Question], name: str, source: str, illustrative: bool,
-                who: str, activate: bool) -> int:
+def _insert_set(
+    cur,
+    questions: list[Question],
+    name: str,
+    source: str,
+    illustrative: bool,
+    who: str,
+    activate: bool,
+) -> int:
     from dashboard.store import now
 
     version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM question_sets").fetchone()[0]
@@ -123,8 +142,9 @@ def ensure_default(con: duckdb.DuckDBPyConnection) -> None:
         _insert_set(cur, qs, ILLUSTRATIVE_NAME, ILLUSTRATIVE_FILE.name, True, "system", True)
 
 
-def import_question_set(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-                        who: str, name: str | None = None) -> int:
+def import_question_set(
+    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, who: str, name: str | None = None
+) -> int:
     """Add a new version from a file and make it active; returns the version number."""
     from dashboard.store import audit, transaction
 
@@ -136,9 +156,11 @@ def import_question_set(con: duckdb.DuckDBPyConnection, data: bytes, file_name: 
 
 
 def active_version(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.cursor().execute(
-        "SELECT version FROM question_sets WHERE active ORDER BY version DESC LIMIT 1"
-    ).fetchone()
+    row = (
+        con.cursor()
+        .execute("SELECT version FROM question_sets WHERE active ORDER BY version DESC LIMIT 1")
+        .fetchone()
+    )
     if row is None:
         raise RuntimeError("no active question set")
     return row[0]
@@ -146,11 +168,15 @@ def active_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def load_questions(con: duckdb.DuckDBPyConnection, version: int | None = None) -> list[Question]:
     v = active_version(con) if version is None else version
-    rows = con.cursor().execute(
-        "SELECT question_id, section_no, section, text, ordinal FROM questions "
-        "WHERE version = ? ORDER BY ordinal",
-        [v],
-    ).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT question_id, section_no, section, text, ordinal FROM questions "
+            "WHERE version = ? ORDER BY ordinal",
+            [v],
+        )
+        .fetchall()
+    )
     return [Question(qid, sno, sec, text, o) for qid, sno, sec, text, o in rows]
 
 
@@ -162,5 +188,14 @@ def question_sets(con: duckdb.DuckDBPyConnection) -> list[dict]:
         "(SELECT count(*) FROM reviews r WHERE r.question_set_version = s.version) AS reviews "
         "FROM question_sets s ORDER BY version"
     ).fetchall()
-    cols = ["version", "name", "source", "illustrative", "active", "imported_at", "questions", "reviews"]
-    return [dict(zip(cols, r)) for r in rows]
+    cols = [
+        "version",
+        "name",
+        "source",
+        "illustrative",
+        "active",
+        "imported_at",
+        "questions",
+        "reviews",
+    ]
+    return [dict(zip(cols, r, strict=True)) for r in rows]

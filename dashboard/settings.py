@@ -27,11 +27,15 @@ def _default_themes() -> dict[str, list[str]]:
 class Settings:
     five_grades: bool = field(
         default=False,
-        metadata={"help": "Use the five-grade scale (adds Adequate between Good and Requires improvement)."},
+        metadata={
+            "help": "Use the five-grade scale (adds Adequate between Good and Requires improvement)."
+        },
     )
     fail_share: float = field(
         default=0.5,
-        metadata={"help": "A force fails a question in a quarter when at least this share of its graded answers are failures."},
+        metadata={
+            "help": "A force fails a question in a quarter when at least this share of its graded answers are failures."
+        },
     )
     min_streak: int = field(
         default=2,
@@ -39,27 +43,39 @@ class Settings:
     )
     min_officer_reviews: int = field(
         default=2,
-        metadata={"help": "Different reviews with a failure on the same question that make an officer training need."},
+        metadata={
+            "help": "Different reviews with a failure on the same question that make an officer training need."
+        },
     )
     min_match_confidence: float = field(
         default=0.6,
-        metadata={"help": "Question text matching below this confidence is kept as an unmatched row for review."},
+        metadata={
+            "help": "Question text matching below this confidence is kept as an unmatched row for review."
+        },
     )
     low_match_confidence: float = field(
         default=0.9,
-        metadata={"help": "Matches below this confidence are listed in the validation report for a person to check."},
+        metadata={
+            "help": "Matches below this confidence are listed in the validation report for a person to check."
+        },
     )
     max_upload_mb: int = field(
         default=25,
-        metadata={"help": "Largest workbook accepted, in MB (Streamlit's server.maxUploadSize is set to match)."},
+        metadata={
+            "help": "Largest workbook accepted, in MB (Streamlit's server.maxUploadSize is set to match)."
+        },
     )
     max_uncompressed_mb: int = field(
         default=200,
-        metadata={"help": "Largest declared uncompressed size of a workbook's contents, in MB (decompression-bomb guard)."},
+        metadata={
+            "help": "Largest declared uncompressed size of a workbook's contents, in MB (decompression-bomb guard)."
+        },
     )
     max_compression_ratio: int = field(
         default=100,
-        metadata={"help": "Largest compression ratio allowed for any part of a workbook (decompression-bomb guard)."},
+        metadata={
+            "help": "Largest compression ratio allowed for any part of a workbook (decompression-bomb guard)."
+        },
     )
     max_cells: int = field(
         default=2_000_000,
@@ -67,7 +83,9 @@ class Settings:
     )
     themes: dict = field(
         default_factory=_default_themes,
-        metadata={"help": "Feedback themes and the keywords that find them (case-insensitive, word starts)."},
+        metadata={
+            "help": "Feedback themes and the keywords that find them (case-insensitive, word starts)."
+        },
     )
 
     @classmethod

@@ -11,9 +11,9 @@ import datetime as dt
 import json
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -255,11 +255,17 @@ def audit(cur, who: str, action: str, detail: object = None, import_id: int | No
 def _write_forces(cur, forces: Forces) -> None:
     cur.execute("DELETE FROM forces")
     for r in forces.to_rows():
-        cur.execute("INSERT INTO forces VALUES (?, ?, ?)", [r["force"], r["full_name"], r["aliases"]])
+        cur.execute(
+            "INSERT INTO forces VALUES (?, ?, ?)", [r["force"], r["full_name"], r["aliases"]]
+        )
 
 
 def load_forces(con: duckdb.DuckDBPyConnection) -> Forces:
-    rows = con.cursor().execute("SELECT force, full_name, aliases FROM forces ORDER BY rowid").fetchall()
+    rows = (
+        con.cursor()
+        .execute("SELECT force, full_name, aliases FROM forces ORDER BY rowid")
+        .fetchall()
+    )
     if not rows:
         return default_forces()
     return Forces.from_rows([{"force": f, "full_name": n, "aliases": a} for f, n, a in rows])
@@ -288,9 +294,13 @@ def put_settings(con: duckdb.DuckDBPyConnection, values: dict[str, object], who:
 
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the data shown came from the bundled demo."""
-    row = con.cursor().execute(
-        "SELECT count(*) FILTER (WHERE is_demo), count(*) FROM imports WHERE status = 'imported'"
-    ).fetchone()
+    row = (
+        con.cursor()
+        .execute(
+            "SELECT count(*) FILTER (WHERE is_demo), count(*) FROM imports WHERE status = 'imported'"
+        )
+        .fetchone()
+    )
     return bool(row[0])
 
 

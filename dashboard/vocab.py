@@ -76,9 +76,20 @@ for _name, _words in {
     GOOD.name: ["g", "good", "3", "gd", "green"],
     ADEQUATE.name: ["a", "adequate", "adeq", "ad"],
     REQUIRES_IMPROVEMENT.name: [
-        "ri", "r i", "req imp", "requires improvement", "require improvement",
-        "requires improvements", "reqs imp", "req improvement", "requires imp",
-        "needs improvement", "improvement required", "2", "amber", "r/i",
+        "ri",
+        "r i",
+        "req imp",
+        "requires improvement",
+        "require improvement",
+        "requires improvements",
+        "reqs imp",
+        "req improvement",
+        "requires imp",
+        "needs improvement",
+        "improvement required",
+        "2",
+        "amber",
+        "r/i",
     ],
     INADEQUATE.name: ["i", "inadequate", "inad", "inadeq", "1", "red", "poor"],
     NA: ["n a", "na", "not applicable", "n/a", "not app", "none applicable", "nil", "not relevant"],
@@ -195,11 +206,23 @@ def grade_for_colour(rgb: tuple[int, int, int], five: bool = False) -> str | Non
 RISK_LEVELS: tuple[str, ...] = ("Low", "Medium", "High", "Very high")
 
 _RISK_ALIASES = {
-    "low": "Low", "l": "Low", "lo": "Low",
-    "medium": "Medium", "med": "Medium", "m": "Medium", "moderate": "Medium",
-    "high": "High", "h": "High", "hi": "High",
-    "very high": "Very high", "vhigh": "Very high", "v high": "Very high", "vh": "Very high",
-    "very hi": "Very high", "v hi": "Very high", "veryhigh": "Very high",
+    "low": "Low",
+    "l": "Low",
+    "lo": "Low",
+    "medium": "Medium",
+    "med": "Medium",
+    "m": "Medium",
+    "moderate": "Medium",
+    "high": "High",
+    "h": "High",
+    "hi": "High",
+    "very high": "Very high",
+    "vhigh": "Very high",
+    "v high": "Very high",
+    "vh": "Very high",
+    "very hi": "Very high",
+    "v hi": "Very high",
+    "veryhigh": "Very high",
 }
 
 
@@ -235,8 +258,24 @@ def _norm_force(text: str) -> str:
 
 
 _FORCE_NOISE = {
-    "police", "constabulary", "force", "service", "sheet", "tab", "copy", "final",
-    "review", "reviews", "arms", "peer", "the", "of", "v2", "v3", "draft", "fy",
+    "police",
+    "constabulary",
+    "force",
+    "service",
+    "sheet",
+    "tab",
+    "copy",
+    "final",
+    "review",
+    "reviews",
+    "arms",
+    "peer",
+    "the",
+    "of",
+    "v2",
+    "v3",
+    "draft",
+    "fy",
 }
 _QUARTER_TOKEN = re.compile(r"^(q[1-4]|\d{2,4}|fy\d+|\d{2,4}\s?\d{2})$")
 
@@ -263,7 +302,9 @@ class Forces:
         out = []
         for r in rows:
             aliases = tuple(a.strip() for a in str(r.get("aliases") or "").split("|") if a.strip())
-            out.append(Force(r["force"].strip(), (r.get("full_name") or r["force"]).strip(), aliases))
+            out.append(
+                Force(r["force"].strip(), (r.get("full_name") or r["force"]).strip(), aliases)
+            )
         return cls(out)
 
     def to_rows(self) -> list[dict]:
@@ -328,9 +369,17 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -373,7 +422,7 @@ class Quarter:
 
     @property
     def end(self) -> dt.date:
-        return (self.next().start - dt.timedelta(days=1))
+        return self.next().start - dt.timedelta(days=1)
 
     def next(self) -> Quarter:
         return Quarter.from_index(self.index + 1)
@@ -397,11 +446,17 @@ def _year(text: str) -> int:
 
 _Q_PATTERNS = [
     # 2024/25 Q2, 2024-25 Q2, 24/25 Q2, FY2024/25 Q2, 2024/2025 Q2
-    re.compile(r"(?:fy\s*)?(?P<y1>\d{2}|\d{4})\s*[/\-\u2013]\s*(?P<y2>\d{2}|\d{4})\s*[,:\-]?\s*q(?:uarter)?\s*(?P<q>[1-4])\b"),
+    re.compile(
+        r"(?:fy\s*)?(?P<y1>\d{2}|\d{4})\s*[/\-\u2013]\s*(?P<y2>\d{2}|\d{4})\s*[,:\-]?\s*q(?:uarter)?\s*(?P<q>[1-4])\b"
+    ),
     # Q2 2024/25, Quarter 2 2024-25
-    re.compile(r"\bq(?:uarter)?\s*(?P<q>[1-4])\s*[,:\-]?\s*(?:of\s*)?(?:fy\s*)?(?P<y1>\d{2}|\d{4})\s*[/\-\u2013]\s*(?P<y2>\d{2}|\d{4})\b"),
+    re.compile(
+        r"\bq(?:uarter)?\s*(?P<q>[1-4])\s*[,:\-]?\s*(?:of\s*)?(?:fy\s*)?(?P<y1>\d{2}|\d{4})\s*[/\-\u2013]\s*(?P<y2>\d{2}|\d{4})\b"
+    ),
     # Q2 FY24, Q2 2024 (financial year starting 2024), FY24 Q2
-    re.compile(r"\bq(?:uarter)?\s*(?P<q>[1-4])\s*[,:\-]?\s*(?:fy\s*)?(?P<y1>\d{4}|\d{2})\b(?!\s*[/\-])"),
+    re.compile(
+        r"\bq(?:uarter)?\s*(?P<q>[1-4])\s*[,:\-]?\s*(?:fy\s*)?(?P<y1>\d{4}|\d{2})\b(?!\s*[/\-])"
+    ),
     re.compile(r"\b(?:fy\s*)(?P<y1>\d{4}|\d{2})\s*[,:\-]?\s*q(?:uarter)?\s*(?P<q>[1-4])\b"),
     re.compile(r"\b(?P<y1>\d{4})\s*[,:\-]?\s*q(?:uarter)?\s*(?P<q>[1-4])\b"),
 ]
@@ -428,7 +483,7 @@ def parse_quarter(value: object) -> Quarter | None:
     t = str(value).lower().strip()
     if not t:
         return None
-    for i, pat in enumerate(_Q_PATTERNS):
+    for pat in _Q_PATTERNS:
         m = pat.search(t)
         if not m:
             continue

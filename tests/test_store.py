@@ -78,7 +78,9 @@ def test_question_set_from_xlsx(tmp_path):
     questions.import_question_set(con, buf.getvalue(), "set.xlsx", "tester")
     qs = questions.load_questions(con)
     assert [(q.question_id, q.section_no, q.section) for q in qs] == [
-        ("1", 1, "Timeliness"), ("2", 2, "Plan")]
+        ("1", 1, "Timeliness"),
+        ("2", 2, "Plan"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,26 @@ from dashboard.vocab import Quarter, default_forces, parse_grade, parse_quarter
 @pytest.mark.parametrize(
     "typed, grade",
     [
-        ("O", "Outstanding"), ("Outstanding", "Outstanding"), (4, "Outstanding"),
-        ("G", "Good"), ("good", "Good"), (3.0, "Good"), ("Good (green)", "Good"),
-        ("RI", "Requires improvement"), ("R/I", "Requires improvement"),
-        ("Req. Imp.", "Requires improvement"), ("requires improvement", "Requires improvement"),
-        ("Requries improvement", "Requires improvement"), (2, "Requires improvement"),
-        ("Inadequate ", "Inadequate"), ("I", "Inadequate"), (1, "Inadequate"),
-        ("N/A", "N/A"), ("n/a", "N/A"), ("Not applicable", "N/A"), ("NA", "N/A"),
+        ("O", "Outstanding"),
+        ("Outstanding", "Outstanding"),
+        (4, "Outstanding"),
+        ("G", "Good"),
+        ("good", "Good"),
+        (3.0, "Good"),
+        ("Good (green)", "Good"),
+        ("RI", "Requires improvement"),
+        ("R/I", "Requires improvement"),
+        ("Req. Imp.", "Requires improvement"),
+        ("requires improvement", "Requires improvement"),
+        ("Requries improvement", "Requires improvement"),
+        (2, "Requires improvement"),
+        ("Inadequate ", "Inadequate"),
+        ("I", "Inadequate"),
+        (1, "Inadequate"),
+        ("N/A", "N/A"),
+        ("n/a", "N/A"),
+        ("Not applicable", "N/A"),
+        ("NA", "N/A"),
     ],
 )
 def test_grade_words_people_type(typed, grade):
@@ -46,11 +59,20 @@ def test_scores_and_failures_follow_the_contract():
 @pytest.mark.parametrize(
     "rgb, grade",
     [
-        ("FFFF00", "Outstanding"), ("FFFF99", "Outstanding"),
-        ("00B050", "Good"), ("92D050", "Good"), ("C6EFCE", "Good"),  # Excel 'Good' style
-        ("FFC000", "Requires improvement"), ("FFEB9C", "Requires improvement"),  # 'Neutral'
-        ("FF0000", "Inadequate"), ("FFC7CE", "Inadequate"), ("C00000", "Inadequate"),  # 'Bad'
-        ("FFFFFF", None), ("D9D9D9", None), ("0070C0", None), ("000000", None),
+        ("FFFF00", "Outstanding"),
+        ("FFFF99", "Outstanding"),
+        ("00B050", "Good"),
+        ("92D050", "Good"),
+        ("C6EFCE", "Good"),  # Excel 'Good' style
+        ("FFC000", "Requires improvement"),
+        ("FFEB9C", "Requires improvement"),  # 'Neutral'
+        ("FF0000", "Inadequate"),
+        ("FFC7CE", "Inadequate"),
+        ("C00000", "Inadequate"),  # 'Bad'
+        ("FFFFFF", None),
+        ("D9D9D9", None),
+        ("0070C0", None),
+        ("000000", None),
     ],
 )
 def test_fill_colours_classified_by_hue(rgb, grade):
@@ -64,8 +86,16 @@ def test_our_own_colours_read_back_as_their_grades():
 
 @pytest.mark.parametrize(
     "typed, level",
-    [("Low", "Low"), ("med", "Medium"), ("HIGH", "High"), ("V. High", "Very high"),
-     ("Very High risk", "Very high"), ("VH", "Very high"), ("", None), ("unknown", None)],
+    [
+        ("Low", "Low"),
+        ("med", "Medium"),
+        ("HIGH", "High"),
+        ("V. High", "Very high"),
+        ("Very High risk", "Very high"),
+        ("VH", "Very high"),
+        ("", None),
+        ("unknown", None),
+    ],
 )
 def test_risk_levels(typed, level):
     assert vocab.parse_risk_level(typed) == level
@@ -73,10 +103,20 @@ def test_risk_levels(typed, level):
 
 @pytest.mark.parametrize(
     "sheet, force",
-    [("GMP", "Greater Manchester"), ("Greater Manchester Police", "Greater Manchester"),
-     ("Lancs", "Lancashire"), ("N Wales", "North Wales"), ("Cumbria ", "Cumbria"),
-     ("Merseyside Q2", "Merseyside"), ("Cheshire Constabulary", "Cheshire"),
-     ("Summary", None), ("Key", None), ("Instructions", None), ("Lists", None), ("Rota", None)],
+    [
+        ("GMP", "Greater Manchester"),
+        ("Greater Manchester Police", "Greater Manchester"),
+        ("Lancs", "Lancashire"),
+        ("N Wales", "North Wales"),
+        ("Cumbria ", "Cumbria"),
+        ("Merseyside Q2", "Merseyside"),
+        ("Cheshire Constabulary", "Cheshire"),
+        ("Summary", None),
+        ("Key", None),
+        ("Instructions", None),
+        ("Lists", None),
+        ("Rota", None),
+    ],
 )
 def test_sheet_names_to_forces(sheet, force):
     assert default_forces().match(sheet) == force
@@ -92,9 +132,18 @@ def test_forces_come_from_a_data_file_another_region_can_replace(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["2024/25 Q2", "Q2 2024/25", "2024-25 Q2", "Q2 24/25", "FY24/25 Q2", "Jul-Sep 2024",
-     "July to September 2024", "Quarter 2 2024/25", "ARMS peer review - Cheshire - 2024/25 Q2",
-     "Q2 2024"],
+    [
+        "2024/25 Q2",
+        "Q2 2024/25",
+        "2024-25 Q2",
+        "Q2 24/25",
+        "FY24/25 Q2",
+        "Jul-Sep 2024",
+        "July to September 2024",
+        "Quarter 2 2024/25",
+        "ARMS peer review - Cheshire - 2024/25 Q2",
+        "Q2 2024",
+    ],
 )
 def test_quarter_forms(text):
     assert parse_quarter(text) == Quarter(2024, 2)
