@@ -10,7 +10,6 @@ All free text (question wording, section names) is escaped before Plotly sees it
 
 from __future__ import annotations
 
-import json
 import math
 
 import pandas as pd
@@ -364,28 +363,32 @@ def _cell_state_key(key: str) -> str:
     return f"{key}__cell"
 
 
+def _chart_key(key: str) -> str:
+    # a fresh widget after every click, so a click on the same cell again is a new event
+    return f"{key}__{st.session_state.get(f'{key}__gen', 0)}"
+
+
 def selected_cell(key: str, rows: str, cols: str) -> dict | None:
-    """The cell picked on this heatmap: from a new click, else the one kept in session state."""
-    event = st.session_state.get(key)
-    points = []
+    """The cell picked on this heatmap: from a new click, else the one kept in session state.
+
+    The returned dict has ``new`` = True on the run right after a click (or a keyboard pick).
+    """
+    event = st.session_state.get(_chart_key(key))
     try:
         points = list(event["selection"]["points"]) if event else []
     except (KeyError, TypeError):
         points = []
-    sig_key = f"{key}__sig"
-    sig = json.dumps(points, sort_keys=True, default=str)
     new = False
-    if points and sig != st.session_state.get(sig_key):
-        st.session_state[sig_key] = sig
-        cd = next((p.get("customdata") for p in points if p.get("customdata")), None)
-        if cd:
-            st.session_state[_cell_state_key(key)] = {
-                "rows": rows,
-                "cols": cols,
-                "row_key": cd[0],
-                "col_key": cd[1] if len(cd) > 1 else None,
-            }
-            new = True
+    cd = next((p.get("customdata") for p in points if p.get("customdata")), None)
+    if cd:
+        st.session_state[_cell_state_key(key)] = {
+            "rows": rows,
+            "cols": cols,
+            "row_key": cd[0],
+            "col_key": cd[1] if len(cd) > 1 else None,
+        }
+        st.session_state[f"{key}__gen"] = st.session_state.get(f"{key}__gen", 0) + 1
+        new = True
     if st.session_state.pop(f"{key}__open", False):  # chosen with the keyboard picker
         new = True
     cell = st.session_state.get(_cell_state_key(key))
@@ -432,7 +435,7 @@ def heatmap(
     )
     st.plotly_chart(
         fig,
-        key=key,
+        key=_chart_key(key),
         on_select="rerun",
         selection_mode=("points",),
         width="stretch",

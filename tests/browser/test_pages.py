@@ -74,8 +74,8 @@ def test_click_a_heatmap_cell_and_read_its_feedback(demo_app, page):
     page.goto(_url(demo_app, PAGES[0]))
     _settle(page, plot=True)
     heat = page.locator(".js-plotly-plot").first
-    heat.scroll_into_view_if_needed()
-    page.evaluate("() => window.scrollBy(0, 0)")
+    heat.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
     index = 0
     cell = page.evaluate(CELL_XY, ["cells", index])
     page.mouse.move(cell["x"], cell["y"])
@@ -97,6 +97,14 @@ def test_click_a_heatmap_cell_and_read_its_feedback(demo_app, page):
     panel.scroll_into_view_if_needed()
     assert panel.is_visible()
     assert page.get_by_text("Feedback, in full:").is_visible()
+    # the same cell again opens the dialog again
+    heat.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    cell = page.evaluate(CELL_XY, ["cells", index])
+    page.mouse.move(cell["x"], cell["y"])
+    page.wait_for_timeout(300)
+    page.mouse.click(cell["x"], cell["y"])
+    page.get_by_role("dialog").wait_for(timeout=30_000)
 
 
 def test_a_deep_link_reproduces_the_filters(demo_app, page):
