@@ -52,6 +52,7 @@ _SHARE_SCALES = {
     "n": lambda five: "Blues",
 }
 LABEL_CHARS = 64
+COMPACT_COLUMNS = 14  # beyond this many columns a cell shows the grade label only
 # grade -> its count column in grade_matrix
 COUNT_COLUMNS = {
     OUTSTANDING.name: "n_outstanding",
@@ -125,8 +126,9 @@ def layout_cols(m: pd.DataFrame, expected: list[str] | None = None) -> list[dict
     return out
 
 
-def cell_text(r, metric: str, five: bool) -> str:
-    """What is written in a cell: the grade (short label, plus the average when n > 1), a share or n."""
+def cell_text(r, metric: str, five: bool, compact: bool = False) -> str:
+    """What is written in a cell: the grade (short label, plus the average when n > 1 and
+    there is room), a share or n."""
     n = int(r["n"]) if _num(r["n"]) is not None else 0
     if metric == "n":
         return str(n)
@@ -136,7 +138,7 @@ def cell_text(r, metric: str, five: bool) -> str:
         g = r.get("grade")
         short = grade_by_name(g).short if g else "?"
         avg = _num(r["avg_score"])
-        return short if n == 1 or avg is None else f"{short} {avg:.1f}"
+        return short if n == 1 or avg is None or compact else f"{short} {avg:.1f}"
     share = _num(r[metric])
     return "" if share is None else f"{100 * share:.0f}%"
 
@@ -196,7 +198,7 @@ def build_figure(
     sx, sy, sdata, shover = [], [], [], []
     for r in m.to_dict("records"):
         i, j = y_of[r["row_key"]], x_of[r["col_label"]]
-        text[i][j] = cell_text(r, metric, five)
+        text[i][j] = cell_text(r, metric, five, compact=nc > COMPACT_COLUMNS)
         if metric == "grade":
             n = int(r["n"] or 0)
             cat = r.get("grade") if n else (NA if int(r.get("n_na") or 0) else None)
@@ -225,6 +227,8 @@ def build_figure(
         )
     )
     font_size = 17 if present else 13
+    if nc > COMPACT_COLUMNS:  # national scale: many narrow columns
+        font_size = 10 if nc > 2 * COMPACT_COLUMNS else 11
     if metric == "grade":
         k = len(cats)
         colorscale = []
@@ -337,6 +341,7 @@ def build_figure(
             ],
             side="top",
             tickfont=dict(size=font_size + 1, color="#1A1A1A"),
+            tickangle=-60 if nc > COMPACT_COLUMNS else 0,
             range=[-0.5, nc - 0.5],
             showgrid=False,
             zeroline=False,

@@ -159,3 +159,23 @@ def test_describe_says_what_the_numbers_cover():
     assert describe(
         Filters(quarter_from=q, quarter_to=q + 1, forces=("Cumbria",), risk_levels=("High",))
     ) == ("2024/25 Q1 to 2024/25 Q2; Cumbria; High risk")
+
+
+def test_many_columns_show_the_grade_label_only():
+    rows = [
+        dict(
+            row_key="1.1",
+            row_label="Q",
+            col_label=f"Force {i:02d}",
+            col_order=i,
+            n=4,
+            avg_score=2.75,
+            share_failing=0.25,
+            share_good=0.75,
+            grade=GOOD.name,
+        )
+        for i in range(heatmap.COMPACT_COLUMNS + 1)
+    ]
+    fig = heatmap.build_figure(_matrix(rows))
+    assert set(next(t for t in fig.data if t.name == "grades").text[1]) == {"G"}
+    assert fig.layout.xaxis.tickangle == -60
