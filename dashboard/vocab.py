@@ -65,8 +65,12 @@ def grade_score(name: str | None) -> float | None:
 
 
 def grade_for_score(score: float, five: bool = False) -> Grade:
-    """The grade whose score is nearest to ``score`` (for colouring averages)."""
-    return min(grade_scale(five), key=lambda g: (abs(g.score - score), -g.score))
+    """The grade whose score is nearest to ``score`` (for colouring averages).
+
+    Exactly half-way goes to the lower grade: an average of 2.5 (two Good, two Requires
+    improvement) shows amber, so a split is never coloured as a pass in the meeting.
+    """
+    return min(grade_scale(five), key=lambda g: (abs(g.score - score), g.score))
 
 
 # The words people type. Keys are normalised (see _norm_grade_text).
