@@ -47,6 +47,12 @@ class Settings:
             "help": "Different reviews with a failure on the same question that make an officer training need."
         },
     )
+    returns_due_days: int = field(
+        default=42,
+        metadata={
+            "help": "A quarter's returns (cases and their reviews) are due this many days after the quarter ends; later ones are overdue on the Review programme page."
+        },
+    )
     min_match_confidence: float = field(
         default=0.6,
         metadata={
