@@ -55,6 +55,13 @@ PAGES: tuple[PageSpec, ...] = (
         needs_data=False,
     ),
     PageSpec(
+        "9_Review_programme.py",
+        "Review programme",
+        ":material/event_repeat:",
+        "Data",
+        "programme",
+    ),
+    PageSpec(
         "10_Settings.py", "Settings", ":material/settings:", "Data", "settings", needs_data=False
     ),
 )

@@ -43,6 +43,43 @@ def _csv_logged(con, user: str, df: pd.DataFrame, name: str, filters: str | None
     return csv_bytes(df)
 
 
+PERCENT_FORMAT = "%.0f%%"  # whole percentages: 0.6389 is shown as 64%
+
+
+def _is_share(name: str, series: pd.Series, config: object) -> bool:
+    """A share (0..1) column: configured with format="percent", or named share_*."""
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return False
+    if isinstance(config, dict):
+        return (config.get("type_config") or {}).get("format") == "percent"
+    return config is None and "share" in str(name).split("_")
+
+
+def whole_percentages(
+    shown: pd.DataFrame, column_config: dict | None
+) -> tuple[pd.DataFrame, dict | None]:
+    """Share columns shown as whole percentages (x100, ``64%``); the CSV keeps the shares.
+
+    Streamlit's ``percent`` format shows two decimals (``63.89%``), a precision the small
+    numbers here never have; a share's ``n`` is in the same table (``n``, ``force_n`` ...).
+    """
+    config = dict(column_config or {})
+    shares = [c for c in shown.columns if _is_share(c, shown[c], config.get(c))]
+    if not shares:
+        return shown, column_config
+    out = shown.copy()
+    for c in shares:
+        out[c] = out[c] * 100
+        old = config.get(c) if isinstance(config.get(c), dict) else {}
+        config[c] = st.column_config.NumberColumn(
+            old.get("label") or str(c).replace("_", " "),
+            help=old.get("help"),
+            width=old.get("width"),
+            format=PERCENT_FORMAT,
+        )
+    return out, config
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "table"
 
@@ -58,9 +95,11 @@ def show_table(
     filters_text: str | None = None,
     empty: str = "Nothing to show for these filters.",
     selection: bool = False,
+    style=None,
 ):
     """``st.dataframe`` of ``df`` plus a 'Download CSV' button. Returns the selection event
-    when ``selection`` (single row), else None."""
+    when ``selection`` (single row), else None. ``style``: a function from the shown frame
+    to a pandas ``Styler`` (cell colours; Streamlit still draws the values as plain text)."""
     key = key or slug(name)
     if df is None or len(df) == 0:
         st.caption(empty)
@@ -71,11 +110,13 @@ def show_table(
         st.caption(
             f"The first {MAX_SHOWN:,} of {len(df):,} rows are shown; the download has them all."
         )
+    shown, column_config = whole_percentages(shown, column_config)
     kwargs = dict(hide_index=True, column_config=column_config, height=height, key=f"{key}_df")
+    data_shown = style(shown) if style is not None else shown
     if selection:
-        event = st.dataframe(shown, on_select="rerun", selection_mode="single-row", **kwargs)
+        event = st.dataframe(data_shown, on_select="rerun", selection_mode="single-row", **kwargs)
     else:
-        st.dataframe(shown, **kwargs)
+        st.dataframe(data_shown, **kwargs)
         event = None
     con, user = data.connection(), who()
     st.download_button(
