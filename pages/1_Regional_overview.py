@@ -9,7 +9,7 @@ from dashboard.ui import chrome, data, filters
 from dashboard.ui.cards import Tile, pct, pts, tiles
 from dashboard.ui.heatmap import cell_panel, heatmap
 from dashboard.ui.tables import show_table
-from dashboard.vocab import parse_quarter
+from dashboard.vocab import GOOD, REQUIRES_IMPROVEMENT, parse_quarter
 
 st.title("Regional overview")
 f = filters.filter_bar(show=("forces", "risk", "sections"))
@@ -55,7 +55,9 @@ tiles(
 
 st.subheader(f"Grades by question and force, {label}")
 st.caption(
-    "Each cell: the grade nearest the average of the answers (the average when n > 1). "
+    "Each cell: the grade nearest the average of the answers (the average when n > 1); "
+    "an average exactly between two grades shows the lower one (two "
+    f"{GOOD.name} and two {REQUIRES_IMPROVEMENT.name} show {REQUIRES_IMPROVEMENT.name}). "
     "Hover for n and the breakdown; click a cell to read the answers and feedback."
 )
 m = data.frame(grade_matrix, one, "question", "force", settings)
