@@ -37,9 +37,9 @@ with c[0]:
         st.query_params.pop("text", None)
 with c[1]:
     grade_opts = [g.name for g in grade_scale(settings.five_grades)] + [NA]
-    grades = st.multiselect("Grades", grade_opts, key="w_fb_grades", placeholder="All grades")
+    grades = filters.url_multichoice("Grades", grade_opts, "grade", placeholder="All grades")
 with c[2]:
-    chosen = st.multiselect("Themes", list(themes), key="w_fb_themes", placeholder="Any theme")
+    chosen = filters.url_multichoice("Themes", list(themes), "theme", placeholder="Any theme")
 
 with st.expander("Themes and their keywords", icon=":material/label:"):
     st.caption(

@@ -19,11 +19,13 @@ dims = filters.dimensions()
 questions = dims["questions"]
 q_text = dict(zip(questions["question_id"], questions["question"], strict=True))
 c = st.columns([0.3, 0.7])
-level = c[0].radio(
+level = filters.url_choice(
     "Answers graded",
     [OUTSTANDING.name, f"{OUTSTANDING.name} or {GOOD.name}"],
-    key="gp_level",
-    horizontal=True,
+    "level",
+    OUTSTANDING.name,
+    where=c[0],
+    widget="radio",
 )
 grades = (OUTSTANDING.name,) if level == OUTSTANDING.name else (OUTSTANDING.name, GOOD.name)
 with c[1]:

@@ -179,8 +179,11 @@ def url_choice(
     default: str | None = None,
     where=None,
     format_func=str,
+    widget: str = "selectbox",
 ) -> str | None:
-    """A single choice (a quarter, a force) kept in session state and the URL as ``param``."""
+    """A single choice (a quarter, a force) kept in session state and the URL as ``param``.
+
+    ``widget``: "selectbox" (default) or "radio" (drawn horizontally)."""
     where = where or st
     if not options:
         return None
@@ -197,11 +200,40 @@ def url_choice(
             if default in options
             else options[-1]
         )
-    value = where.selectbox(label, options, key=key, format_func=format_func)
+    if widget == "radio":
+        value = where.radio(label, options, key=key, format_func=format_func, horizontal=True)
+    else:
+        value = where.selectbox(label, options, key=key, format_func=format_func)
     st.session_state[keep] = value
     if value in (None, ""):
         st.query_params.pop(param, None)
     elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
+def url_multichoice(
+    label: str,
+    options: list[str],
+    param: str,
+    where=None,
+    placeholder: str | None = None,
+) -> list[str]:
+    """Several choices (grades, themes) kept in session state and the URL as ``param``
+    (repeated: ``?grade=Good&grade=Inadequate``), so they survive a page change and a link
+    reproduces them. The URL wins when the page opens; else what was chosen before."""
+    where = where or st
+    key, keep = f"w_{param}", f"_c_{param}"
+    if key not in st.session_state or page_changed():
+        url = _valid(st.query_params.get_all(param), options)
+        st.session_state[key] = url or _valid(st.session_state.get(keep) or [], options)
+    else:  # options can change (themes edited, grade scale changed)
+        st.session_state[key] = _valid(st.session_state[key], options)
+    value = list(where.multiselect(label, options, key=key, placeholder=placeholder))
+    st.session_state[keep] = value
+    if not value:
+        st.query_params.pop(param, None)
+    elif list(st.query_params.get_all(param)) != value:
         st.query_params[param] = value
     return value
 
