@@ -3,7 +3,11 @@
     python bench/screenshots.py [--db PATH] [--out docs/screenshots] [--pages overview,heatmap]
 
 Without --db it builds the demo database (``python -m dashboard demo``) in a temporary
-directory. Needs Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+directory. The upload and settings screenshots come from their browser flows
+(tests/browser/test_upload_flow.py, test_settings_flow.py), run here with
+``ARMS_SCREENSHOTS_DIR`` pointing at --out; a plain test run keeps its screenshots in a
+temporary folder, so only this script changes docs/screenshots/. Needs Debian's Chromium at
+/usr/bin/chromium (or CHROMIUM_PATH).
 """
 
 from __future__ import annotations
@@ -100,8 +104,8 @@ def shoot(db: Path, out: Path, only: set[str] | None, tmp: Path) -> list[Path]:
             for p in PAGES:
                 if only and p.url_path not in only:
                     continue
-                if not only and p.url_path in OWN_SCREENSHOTS:
-                    continue  # their flows have their own screenshots (tests/browser/test_upload_flow.py)
+                if p.url_path in OWN_SCREENSHOTS:
+                    continue  # their flows take their own screenshots (shoot_flows)
                 query = EXTRA.get(p.url_path, "")
                 path = "" if p is PAGES[0] else p.url_path  # the default page lives at /
                 page.goto(f"{app.url}/{path}" + (f"?{query}" if query else ""))
@@ -116,6 +120,23 @@ def shoot(db: Path, out: Path, only: set[str] | None, tmp: Path) -> list[Path]:
     finally:
         app.stop()
     return written
+
+
+FLOW_TESTS = {
+    "upload": "tests/browser/test_upload_flow.py",
+    "settings": "tests/browser/test_settings_flow.py",
+}
+
+
+def shoot_flows(out: Path, only: set[str] | None) -> int:
+    """Run the browser flows that take their own screenshots, saving them into ``out``."""
+    tests = [t for page, t in FLOW_TESTS.items() if not only or page in only]
+    if not tests:
+        return 0
+    env = dict(os.environ, ARMS_SCREENSHOTS_DIR=str(out.resolve()))
+    env.pop("ARMS_NO_AUTODEMO", None)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests]
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
 
 
 def main() -> int:
@@ -137,9 +158,12 @@ def main() -> int:
                 env=env,
                 check=True,
             )
+        only = set(args.pages.split(",")) if args.pages else None
         os.environ.setdefault("ARMS_NO_AUTODEMO", "1")
-        shoot(db, args.out, set(args.pages.split(",")) if args.pages else None, tmp)
-    return 0
+        pages = {p for p in only if p not in FLOW_TESTS} if only else None
+        if pages is None or pages:
+            shoot(db, args.out, pages, tmp)
+    return shoot_flows(args.out, only)
 
 
 if __name__ == "__main__":

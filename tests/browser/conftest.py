@@ -141,6 +141,17 @@ def fresh_app(tmp_path) -> Iterator[App]:
 
 
 @pytest.fixture(scope="session")
+def shots_dir(tmp_path_factory) -> Path:
+    """Where browser tests save their screenshots: a temporary folder, so a test run never
+    changes the committed ``docs/screenshots/``; set ``ARMS_SCREENSHOTS_DIR`` to keep them
+    (``bench/screenshots.py`` does, to regenerate the docs)."""
+    env = os.environ.get("ARMS_SCREENSHOTS_DIR")
+    path = Path(env) if env else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
 def browser():
     _need_browser()
     from playwright.sync_api import sync_playwright

@@ -2,7 +2,8 @@
 read the validation report, import, see the overview change, download the regional
 workbook (it imports back to the same tidy data), a refused file's one-line reason, undo.
 
-Screenshots at 1920x1080 go to docs/screenshots/ (8_upload_*.png).
+Screenshots at 1920x1080 (8_upload_*.png) go to a temporary folder, or to
+``ARMS_SCREENSHOTS_DIR`` (``bench/screenshots.py`` sets it to docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -12,18 +13,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import ROOT, wait_for_app
+from tests.browser.conftest import wait_for_app
 from tests.pages.upload_workbooks import NOT_A_WORKBOOK, good_workbook, reworded_workbook
 
 pytestmark = pytest.mark.browser
 
-SHOTS = ROOT / "docs" / "screenshots"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name))
+def _shot(page, name: str, shots: Path) -> None:
+    page.screenshot(path=str(shots / name))
 
 
 def _open(page, app, path: str) -> None:
@@ -44,7 +43,9 @@ def _scroll_to(page, text: str) -> None:
     page.wait_for_timeout(300)
 
 
-def test_upload_check_import_download_refuse_undo(fresh_app, page, tmp_path, monkeypatch):
+def test_upload_check_import_download_refuse_undo(
+    fresh_app, page, tmp_path, monkeypatch, shots_dir
+):
     # an empty database: the overview says how to load data
     _open(page, fresh_app, "overview")
     page.get_by_text("There are no reviews in the database yet").wait_for()
@@ -57,16 +58,16 @@ def test_upload_check_import_download_refuse_undo(fresh_app, page, tmp_path, mon
     summary = page.get_by_text("2024/25 Q2 (from the title) · 6 forces · 24 reviews").first
     summary.wait_for()
     assert "792 answers" in summary.inner_text()
-    _shot(page, "8_upload_report.png")
+    _shot(page, "8_upload_report.png", shots_dir)
     page.get_by_role("button", name="Import", exact=True).scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    _shot(page, "8_upload_report_end.png")
+    _shot(page, "8_upload_report_end.png", shots_dir)
 
     # import: a one-line success, and the overview has data at once
     page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_text("as import #1: 2024/25 Q2, 24 reviews, 792 answers").wait_for()
     wait_for_app(page)
-    _shot(page, "8_upload_imported.png")
+    _shot(page, "8_upload_imported.png", shots_dir)
     _open(page, fresh_app, "overview")
     page.get_by_text("2024/25 Q2").first.wait_for()  # rendered, with the new quarter
     assert page.get_by_text("There are no reviews in the database yet").count() == 0
@@ -86,14 +87,14 @@ def test_upload_check_import_download_refuse_undo(fresh_app, page, tmp_path, mon
     assert alert.locator("[data-testid='stMarkdownContainer']").inner_text().strip() == (
         "returns.xlsx is a text/CSV file, not an .xlsx workbook: open it in Excel and save as .xlsx"
     )
-    _shot(page, "8_upload_refused.png")
+    _shot(page, "8_upload_refused.png", shots_dir)
     page.get_by_role("button", name="Dismiss").click()
     wait_for_app(page)
 
     # the history, then undo with a confirm step
     page.get_by_role("tab", name="Import history").click()
     _scroll_to(page, "Undo an import")
-    _shot(page, "8_upload_history.png")
+    _shot(page, "8_upload_history.png", shots_dir)
     page.get_by_role("button", name="Undo...").click()
     page.get_by_role("button", name="Yes, undo it").click()
     page.get_by_text("Import #1 undone: 24 reviews removed").wait_for()
@@ -119,7 +120,7 @@ def _same_tidy_data(original: bytes, downloaded: bytes, tmp_path: Path, monkeypa
     pd.testing.assert_frame_equal(frames[0], frames[1])
 
 
-def test_demo_data_is_announced_and_the_downloads_are_offered(demo_app, page):
+def test_demo_data_is_announced_and_the_downloads_are_offered(demo_app, page, shots_dir):
     # read-only: looks, never clicks a download or a write
     _open(page, demo_app, "upload")
     page.get_by_text("The database holds the illustrative DEMO DATA").wait_for()
@@ -135,10 +136,10 @@ def test_demo_data_is_announced_and_the_downloads_are_offered(demo_app, page):
         "Heatmap (PNG)",
     ):
         page.get_by_role("button", name=name).first.wait_for()  # tabs rerun on a switch
-    _shot(page, "8_upload_downloads.png")
+    _shot(page, "8_upload_downloads.png", shots_dir)
     page.get_by_role("tab", name="Audit log").click()
     wait_for_app(page)
-    _shot(page, "8_upload_audit_log.png")
+    _shot(page, "8_upload_audit_log.png", shots_dir)
 
     # a file over server.maxUploadSize (.streamlit/config.toml) never reaches the server
     page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(
@@ -152,4 +153,4 @@ def test_demo_data_is_announced_and_the_downloads_are_offered(demo_app, page):
     _upload(page, "Cumbria corrected.xlsx", reworded_workbook())
     page.get_by_text("Replaces Cumbria 2024/25 Q2").first.wait_for()
     _scroll_to(page, "Question matches to check")
-    _shot(page, "8_upload_matches.png")
+    _shot(page, "8_upload_matches.png", shots_dir)
