@@ -159,6 +159,7 @@ def build(path: Path, forces: int = 43, quarters: int = 40, seed: int = 1) -> Pa
         _ANSWERS_SQL,
         {"seed": seed, "failing": FAILING_FEEDBACK, "passing": PASSING_FEEDBACK},
     )
+    store.refresh_facts(cur)
     cur.execute(
         "UPDATE imports SET reviews = (SELECT count(*) FROM reviews),"
         " answers = (SELECT count(*) FROM answers) WHERE import_id = 1"

@@ -5,6 +5,7 @@
   and force (``active = FALSE, replaced_by = the new import``) and says so.
 - Undo deletes an import's reviews, answers and unmatched rows, re-activates what it
   replaced, and marks the import ``undone``; the history row stays.
+- Each of them refreshes ``answer_facts`` for the imports it touched (``store.refresh_facts``).
 Every write runs in ``store.transaction`` (one BEGIN..COMMIT, bumps the data version) and
 writes the audit log (DPA 2018 Part 3).
 """
@@ -298,6 +299,8 @@ def _write(cur, plan: ImportPlan, who: str, is_demo: bool) -> tuple[int, list[di
         ):
             um[k].append(v)
     _insert(cur, "unmatched_rows", um, {"import_id": pa.int32(), "review_id": pa.int32()})
+    # the new import's facts in, the facts of the reviews it replaced out
+    store.refresh_facts(cur, import_ids=[import_id, *(rep["import_id"] for rep in replaced)])
     report = plan.to_json("imported")
     report.update(import_id=import_id, replaced=replaced)
     cur.execute(
@@ -398,6 +401,8 @@ def undo_import(con, import_id: int, who: str) -> dict:
                     [import_id, q, f, old_id],
                 )
                 restored.append({"quarter": q, "force": f, "import_id": old_id, "reviews": n})
+            # the undone import's facts out, those of the reviews it brought back in
+            store.refresh_facts(cur, import_ids=[import_id, *(r["import_id"] for r in restored)])
             cur.execute("UPDATE imports SET status = 'undone' WHERE import_id = ?", [import_id])
             store.audit(
                 cur,

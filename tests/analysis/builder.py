@@ -94,7 +94,14 @@ class FixtureDB:
                 " feedback) VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
+        store.refresh_facts(self.cur(), review_ids=[rid])
         return rid
+
+    def clear(self) -> None:
+        """Remove every review and answer (and their facts)."""
+        self.con.execute("DELETE FROM answers")
+        self.con.execute("DELETE FROM reviews")
+        store.refresh_facts(self.cur())
 
     def same(self, quarter, force, qid: str, grades: list, **kw) -> list[int]:
         """One review per grade, each answering only ``qid``."""

@@ -242,8 +242,7 @@ def test_any_typed_text_is_found_literally(db):
     )
     @given(st.text(alphabet=ALPHABET, min_size=1, max_size=12))
     def check(term):
-        db.con.execute("DELETE FROM answers")
-        db.con.execute("DELETE FROM reviews")
+        db.clear()
         db.review(0, "Cheshire", {"1.1": (G, f"before {term} after")})
         db.review(0, "Cheshire", {"1.1": (G, "nothing to see")})  # no character of ALPHABET
         hits = search_feedback(db.cur(), ALL, f'"{term}"')

@@ -62,8 +62,7 @@ def expected(rows, fail_share, min_streak):
 )
 @given(rows=answers, fail_share=st.sampled_from([0.5, 0.34, 1.0]), min_streak=st.integers(1, 3))
 def test_sql_streaks_match_the_definition(db, rows, fail_share, min_streak):
-    db.con.execute("DELETE FROM answers")
-    db.con.execute("DELETE FROM reviews")
+    db.clear()
     for force, qid, i, grade in rows:
         db.review(i, force, {qid: grade})
     s = Settings(fail_share=fail_share, min_streak=min_streak)

@@ -1,5 +1,6 @@
 import pytest
 
+from dashboard import store
 from dashboard.exports.summary import (
     md_escape,
     quarter_summary,
@@ -44,6 +45,7 @@ def test_free_text_is_escaped(demo_con):
         "AND NOT (review_id = ? AND question_id = ?)",
         [rid, qid],
     )
+    store.refresh_facts(cur)
     page = quarter_summary_html(demo_con, "2025/26 Q3")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     text = quarter_summary_text(demo_con, "2025/26 Q3")

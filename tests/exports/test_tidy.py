@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.filters import Filters
+from dashboard import store
 from dashboard.cli import main as cli
 from dashboard.exports.tidy import (
     export_tidy,
@@ -60,6 +61,7 @@ def plant(con, values=DANGEROUS, force="Lancashire", quarter="2024/25 Q2"):
     cur.execute(
         "UPDATE reviews SET officer = '=cmd|'' /C calc''!A0' WHERE review_id = ?", [ids[0][0]]
     )
+    store.refresh_facts(cur)
     return ids
 
 

@@ -121,4 +121,5 @@ def build(path: Path | str, demo: bool = False, quarters: list[int] | None = Non
                         )
         cur.executemany("INSERT INTO reviews VALUES (" + ",".join("?" * 18) + ")", review_rows)
         cur.executemany("INSERT INTO answers VALUES (" + ",".join("?" * 9) + ")", answer_rows)
+        store.refresh_facts(cur)
     return con

@@ -232,6 +232,7 @@ def test_tidy_download_neutralises_formulas_and_follows_the_filters(db):
         "UPDATE answers SET feedback = '=HYPERLINK(\"x\")' WHERE rowid = "
         "(SELECT min(rowid) FROM answers)"
     )
+    store.refresh_facts(con.cursor())
     csv = downloads.tidy_bytes(con, Filters(forces=("Cumbria",)), "CSV", "downloader")
     df = pd.read_csv(io.BytesIO(csv))
     assert set(df["force"]) == {"Cumbria"} and len(df) == 4 * 33
