@@ -125,6 +125,17 @@ with numbers_tab:
                 key="min_officer_reviews",
             ),
         }
+        st.markdown("**Review programme**")
+        c1, _, _ = st.columns(3)
+        values["returns_due_days"] = c1.number_input(
+            "returns_due_days",
+            0,
+            365,
+            int(settings.returns_due_days),
+            7,
+            help=HELP["returns_due_days"],
+            key="returns_due_days",
+        )
         st.markdown("**Question matching**")
         c1, c2, _ = st.columns(3)
         values["min_match_confidence"] = c1.number_input(

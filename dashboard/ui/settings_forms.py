@@ -108,6 +108,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "fail_share": (0.05, 1.0),
     "min_streak": (2, 20),
     "min_officer_reviews": (2, 20),
+    "returns_due_days": (0, 365),
     "min_match_confidence": (0.0, 1.0),
     "low_match_confidence": (0.0, 1.0),
     "max_upload_mb": (1, 1000),
@@ -120,6 +121,7 @@ THRESHOLDS = (
     "fail_share",
     "min_streak",
     "min_officer_reviews",
+    "returns_due_days",
     "min_match_confidence",
     "low_match_confidence",
 )

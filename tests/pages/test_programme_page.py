@@ -38,6 +38,8 @@ def _cell_css(at, table_index: int = 0) -> dict[tuple[int, int], str]:
 def test_the_demo_shows_the_two_missing_returns_as_missing_and_overdue(demo_db):
     at = open_app(demo_db, "programme")
     _no_exception(at)
+    at.date_input(key="prog_as_of").set_value(dt.date(2026, 3, 1)).run()  # after the due date
+    _no_exception(at)
     grid = _frame_with(at, "force", LATEST).set_index("force")
     assert grid.loc["Greater Manchester", LATEST] == "0/4 - missing"
     assert grid.loc["Cumbria", LATEST] == "0/4 - missing"
@@ -94,3 +96,23 @@ def test_an_empty_database_explains_how_to_load_data(empty_db):
     at = open_app(empty_db, "programme")
     _no_exception(at)
     assert any("no reviews in the database yet" in t for t in texts(at))
+
+
+def test_the_due_days_setting_moves_the_deadline(tmp_path):
+    from dashboard import store
+    from dashboard.settings import save_settings
+    from tests.demo_db import demo_copy
+
+    db = demo_copy(tmp_path)
+    at = open_app(db, "settings")
+    _no_exception(at)
+    assert at.number_input(key="returns_due_days").value == 42
+    con = store.connect(db)
+    save_settings(con, {"returns_due_days": 365}, "page-test")
+    con.close()
+    at = open_app(db, "programme")
+    at.date_input(key="prog_as_of").set_value(dt.date(2026, 12, 4)).run()
+    _no_exception(at)
+    # 2025/26 Q3 ended 31 December 2025: with 365 days its returns are due 31 December 2026
+    assert any("due 365 days after the quarter ends" in t for t in texts(at))
+    assert any("Nothing is overdue" in t for t in texts(at))
