@@ -16,12 +16,15 @@ import pandas as pd
 from analysis.filters import Filters
 from analysis.measures import IS_FAILING, QUESTION_LABELS, run
 from dashboard.settings import Settings
+from dashboard.store import FEEDBACK_WORDS
 
 # Feedback and keywords are compared in a normal form: lower case, every run of other
 # characters than letters and digits made one space, a space in front. A keyword then
 # matches at a word start when the form of the feedback contains " " + the keyword's form
 # (``contains`` is ~6x faster than one regular expression per theme at national scale).
-NORMALISED = "(' ' || regexp_replace(lower({col}), '[^a-z0-9]+', ' ', 'g'))"
+# ``answer_facts.feedback_words`` holds that form of each answer's feedback (worked out once,
+# when the answer is written); NORMALISED makes it from any other text column.
+NORMALISED = FEEDBACK_WORDS
 
 
 def normalise_keyword(keyword: str) -> str | None:
@@ -76,7 +79,7 @@ ORDER BY f.quarter_idx DESC, f.force, f.section_no, f.ordinal, f.question_id, f.
 """
 
 
-_WITH_NORMALISED = f"(SELECT *, {NORMALISED.format(col='feedback')} AS nf FROM answer_facts)"
+_WITH_NORMALISED = "(SELECT *, feedback_words AS nf FROM answer_facts)"
 
 
 def search_feedback(
@@ -124,14 +127,14 @@ def search_feedback(
 
 
 # {where} {flags} {counts}; params: filter params, keyword forms
-THEME_COUNTS_SQL = f"""
+THEME_COUNTS_SQL = """
 WITH base AS (
-    SELECT {NORMALISED.format(col="feedback")} AS nf, grade_score
+    SELECT feedback_words AS nf, grade_score
     FROM answer_facts
-    WHERE {{where}} AND feedback IS NOT NULL
+    WHERE {where} AND feedback IS NOT NULL
 ),
-flagged AS (SELECT grade_score, {{flags}} FROM base)
-SELECT {{counts}}
+flagged AS (SELECT grade_score, {flags} FROM base)
+SELECT {counts}
 FROM flagged
 """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.feedback import NORMALISED, theme_condition, theme_forms
+from analysis.feedback import theme_condition, theme_forms
 from analysis.filters import Filters
 from analysis.measures import (
     FORCE_ORDER,
@@ -62,6 +62,47 @@ ORDER BY p.reviews DESC, p.failures DESC, p.last_failure_idx DESC, o.force_pos N
          p.force, p.officer, l.section_no, l.ordinal, p.question_id
 """
 
+# The same result when a need takes at least one review with a failure (always, unless the
+# setting is below 1): group the failing answers alone (a fifth of them or fewer), then
+# count the graded answers of the officers and questions that are needs, and no others.
+# params: filter params, min_officer_reviews, filter params
+OFFICER_NEEDS_FAILING_FIRST_SQL = f"""
+WITH {QUESTION_LABELS},
+{FORCE_ORDER},
+per_quarter AS (
+    SELECT force, officer, question_id, quarter_idx, any_value(quarter) AS quarter,
+           count(*) AS failures, count(DISTINCT review_id) AS reviews
+    FROM answer_facts
+    WHERE {{where}} AND {IS_FAILING} AND officer IS NOT NULL AND trim(officer) <> ''
+    GROUP BY force, officer, question_id, quarter_idx
+),
+per_officer AS (
+    SELECT force, officer, question_id,
+           CAST(sum(failures) AS BIGINT) AS failures,
+           CAST(sum(reviews) AS BIGINT) AS reviews,
+           list(quarter ORDER BY quarter_idx) AS quarters,
+           max(quarter_idx) AS last_failure_idx
+    FROM per_quarter
+    GROUP BY force, officer, question_id
+    HAVING sum(reviews) >= ?
+),
+graded AS (
+    SELECT force, officer, question_id, CAST({N_GRADED} AS BIGINT) AS n_graded
+    FROM answer_facts
+    SEMI JOIN per_officer p USING (force, officer, question_id)
+    WHERE {{where}}
+    GROUP BY force, officer, question_id
+)
+SELECT p.force, p.officer, p.question_id, l.section, l.question, p.failures, p.reviews,
+       p.quarters, g.n_graded, p.last_failure_idx, l.section_no, l.ordinal
+FROM per_officer p
+JOIN graded g USING (force, officer, question_id)
+LEFT JOIN question_labels l USING (question_id)
+LEFT JOIN force_order o USING (force)
+ORDER BY p.reviews DESC, p.failures DESC, p.last_failure_idx DESC, o.force_pos NULLS LAST,
+         p.force, p.officer, l.section_no, l.ordinal, p.question_id
+"""
+
 
 def officer_training_needs(cur, filters: Filters, settings: Settings | None = None) -> pd.DataFrame:
     """Officers with failures on the same question in >= ``min_officer_reviews`` reviews.
@@ -72,8 +113,11 @@ def officer_training_needs(cur, filters: Filters, settings: Settings | None = No
     """
     settings = settings_or_default(settings)
     where, params = filters.where()
-    sql = OFFICER_NEEDS_SQL.format(where=where)
-    return run(cur, sql, [*params, settings.min_officer_reviews])
+    least = settings.min_officer_reviews
+    if least >= 1:
+        sql = OFFICER_NEEDS_FAILING_FIRST_SQL.format(where=where)
+        return run(cur, sql, [*params, least, *params])
+    return run(cur, OFFICER_NEEDS_SQL.format(where=where), [*params, least])
 
 
 # params: filter params, fail_share, min_streak
@@ -164,7 +208,7 @@ WITH per_force_quarter AS (
         SELECT force, quarter_idx,
                CAST(coalesce({IS_FAILING}, FALSE) AS INTEGER) AS failing,
                CAST(grade_score IS NOT NULL AS INTEGER) AS graded{{flags}}
-        FROM (SELECT force, quarter_idx, grade_score, {NORMALISED.format(col="feedback")} AS nf
+        FROM (SELECT force, quarter_idx, grade_score, feedback_words AS nf
               FROM answer_facts WHERE {{where}} AND feedback IS NOT NULL)
     )
     GROUP BY force, quarter_idx

@@ -21,7 +21,7 @@ import duckdb
 
 from dashboard.vocab import DATA_DIR, Forces, default_forces
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = DATA_DIR / "arms.duckdb"
 
 _SCHEMA_V1 = """
@@ -151,14 +151,30 @@ LEFT JOIN questions q ON q.version = r.question_set_version AND q.question_id = 
 WHERE r.active;
 """
 
+# Feedback in the form theme keywords are matched against: lower case, every run of other
+# characters than letters and digits made one space, a space in front (``analysis.feedback``).
+FEEDBACK_WORDS = "(' ' || regexp_replace(lower({col}), '[^a-z0-9]+', ' ', 'g'))"
+
 # What ``answer_facts`` holds: current (active) answers with their review and the wording
-# of the question in the set the review was graded against. Question sets are only ever
-# added, never edited, so a review's facts change only when its review or answers do.
-FACTS_SELECT = """
+# of the question in the set the review was graded against (the version 1 view's columns),
+# and ``feedback_words``. Question sets are only ever added, never edited, so a review's
+# facts change only when its review or answers do.
+_FACTS_V2_SELECT = """
 SELECT r.review_id, r.import_id, r.quarter, r.quarter_idx, r.quarter_start, r.force,
        r.reviewing_force, r.risk_level, r.case_id, r.officer, r.reviewer,
        r.question_set_version, a.question_id, q.section_no, q.section, q.ordinal,
        q.text AS question, a.grade, a.grade_score, a.grade_source, a.feedback, a.cell, r.sheet
+FROM reviews r
+JOIN answers a USING (review_id)
+LEFT JOIN questions q ON q.version = r.question_set_version AND q.question_id = a.question_id
+WHERE r.active"""
+
+FACTS_SELECT = f"""
+SELECT r.review_id, r.import_id, r.quarter, r.quarter_idx, r.quarter_start, r.force,
+       r.reviewing_force, r.risk_level, r.case_id, r.officer, r.reviewer,
+       r.question_set_version, a.question_id, q.section_no, q.section, q.ordinal,
+       q.text AS question, a.grade, a.grade_score, a.grade_source, a.feedback, a.cell, r.sheet,
+       {FEEDBACK_WORDS.format(col="a.feedback")} AS feedback_words
 FROM reviews r
 JOIN answers a USING (review_id)
 LEFT JOIN questions q ON q.version = r.question_set_version AND q.question_id = a.question_id
@@ -169,14 +185,22 @@ WHERE r.active"""
 # analysis reads it, and a join of three tables on each of a page's queries cost 20-35%.
 _SCHEMA_V2 = f"""
 DROP VIEW IF EXISTS answer_facts;
-CREATE TABLE answer_facts AS {FACTS_SELECT}
+CREATE TABLE answer_facts AS {_FACTS_V2_SELECT}
 ORDER BY quarter_idx, force, review_id;
+"""
+
+# Version 3: the feedback's normal form is worked out once per answer, not on every theme
+# query (a regular expression over every feedback text of the selection).
+_SCHEMA_V3 = f"""
+ALTER TABLE answer_facts ADD COLUMN feedback_words VARCHAR;
+UPDATE answer_facts SET feedback_words = {FEEDBACK_WORDS.format(col="feedback")};
 """
 
 _MIGRATIONS: dict[int, str] = {
     # version -> SQL taking the database from version-1 to version
     1: _SCHEMA_V1,
     2: _SCHEMA_V2,
+    3: _SCHEMA_V3,
 }
 
 _lock = threading.Lock()

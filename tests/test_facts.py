@@ -1,5 +1,6 @@
-"""``answer_facts`` (schema version 2): a table kept in step with reviews and answers by every
-write, and a version 1 database (where it was a view) migrates to it with the same answers."""
+"""``answer_facts`` (schema version 2 on): a table kept in step with reviews and answers by
+every write, and a version 1 database (where it was a view) migrates to it with the same
+answers. Version 3 adds ``feedback_words``, the feedback's form for theme matching."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def assert_in_step(con) -> None:
 
 def test_answer_facts_is_a_table_with_the_view_columns(tmp_path):
     con = store.connect(tmp_path / "a.duckdb")
-    assert store.schema_version(con) == 2
+    assert store.schema_version(con) == store.SCHEMA_VERSION >= 3
     kind = con.execute(
         "SELECT table_type FROM information_schema.tables WHERE table_name = 'answer_facts'"
     ).fetchone()[0]
@@ -44,6 +45,20 @@ def test_answer_facts_is_a_table_with_the_view_columns(tmp_path):
     cols = [d[0] for d in con.execute("SELECT * FROM answer_facts LIMIT 0").description]
     assert cols[:3] == ["review_id", "import_id", "quarter"]
     assert {"force", "question_id", "section", "question", "grade_score", "feedback"} <= set(cols)
+    assert cols[-1] == "feedback_words"
+
+
+def test_feedback_words_is_the_form_theme_keywords_match(tmp_path):
+    import re
+
+    con = store.connect(tmp_path / "a.duckdb")
+    ingest_bytes(con, wbs.canonical(n_forces=1)[0], "q2.xlsx", who="a")
+    rows = con.execute(
+        "SELECT feedback, feedback_words FROM answer_facts WHERE feedback IS NOT NULL"
+    ).fetchall()
+    assert rows
+    for feedback, words in rows:
+        assert words == " " + re.sub(r"[^a-z0-9]+", " ", feedback.lower())
 
 
 def test_import_resend_undo_and_a_new_question_set_keep_the_facts_in_step(tmp_path):
@@ -184,10 +199,10 @@ def test_a_version_1_database_migrates_and_gives_the_same_answers(tmp_path):
     assert len(want["rows"]) == 12 * 7 and len(want["repeat"]) == 1
 
     con = store.connect(path)
-    assert store.schema_version(con) == 2
+    assert store.schema_version(con) == store.SCHEMA_VERSION
     assert store.data_version(con) == 5
     got = _answers(con)
-    pd.testing.assert_frame_equal(got["rows"], want["rows"])
+    pd.testing.assert_frame_equal(got["rows"][list(want["rows"].columns)], want["rows"])
     assert got["headline"] == want["headline"]
     pd.testing.assert_frame_equal(got["repeat"], want["repeat"])
     pd.testing.assert_frame_equal(got["officers"], want["officers"])
@@ -195,4 +210,4 @@ def test_a_version_1_database_migrates_and_gives_the_same_answers(tmp_path):
     con.close()
     # opening it again does not migrate again
     con = store.connect(path)
-    assert store.schema_version(con) == 2 and len(facts(con)) == 12 * 7
+    assert store.schema_version(con) == store.SCHEMA_VERSION and len(facts(con)) == 12 * 7
