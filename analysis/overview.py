@@ -129,6 +129,33 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
     from analysis.repeat_failures import open_repeat_failure_count
 
     settings = settings_or_default(settings)
+    return _headline(cur, filters, settings, lambda h: open_repeat_failure_count(cur, h, settings))
+
+
+def meeting(cur, filters: Filters, settings: Settings | None = None) -> dict:
+    """``headline`` and ``repeat_failures`` of the same filters, the streaks worked out once.
+
+    Returns {"headline": headline(cur, filters, settings), "repeat_failures":
+    repeat_failures(cur, filters without quarter_from, settings)}: the meeting screen shows
+    both, and the open repeat failures of the headline are the current rows of that table.
+    """
+    from analysis.repeat_failures import repeat_failures
+
+    settings = settings_or_default(settings)
+    history = filters.but(quarter_from=None)
+    found: dict = {}
+
+    def open_count(upto: Filters) -> int:
+        # ``upto`` ends at the latest quarter with data within ``history``: the same rows
+        found["rf"] = repeat_failures(cur, upto, settings)
+        return int(found["rf"]["current"].sum())
+
+    h = _headline(cur, filters, settings, open_count)
+    rf = found["rf"] if "rf" in found else repeat_failures(cur, history, settings)
+    return {"headline": h, "repeat_failures": rf}
+
+
+def _headline(cur, filters: Filters, settings: Settings, open_count) -> dict:
     history = filters.but(quarter_from=None)
     where, params = history.where()
     last_two = run(cur, LATEST_QUARTERS_SQL.format(where=where), params)
@@ -171,5 +198,5 @@ def headline(cur, filters: Filters, settings: Settings | None = None) -> dict:
         "n_prev": prev["n"] if prev else 0,
         "share_failing_prev": prev["share_failing"] if prev else None,
         "change_pts": change,
-        "open_repeat_failures": open_repeat_failure_count(cur, history, settings),
+        "open_repeat_failures": open_count(history),
     }

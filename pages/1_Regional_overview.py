@@ -3,8 +3,7 @@
 import streamlit as st
 
 from analysis.matrix import grade_matrix
-from analysis.overview import headline, quarters
-from analysis.repeat_failures import repeat_failures
+from analysis.overview import meeting, quarters
 from dashboard.ui import chrome, data, filters
 from dashboard.ui.cards import Tile, pct, pts, tiles
 from dashboard.ui.heatmap import cell_panel, heatmap
@@ -23,7 +22,9 @@ upto = f.but(quarter_from=None, quarter_to=q_idx)
 one = f.but(quarter_from=q_idx, quarter_to=q_idx)
 top[1].caption(f"Showing {filters.describe(one)}.")
 
-h = data.cached(headline, upto, settings)
+# the tiles and the repeat failures table share one pass over the streaks
+screen = data.cached(meeting, upto, settings)
+h = screen["headline"]
 prev = h.get("prev_quarter")
 tiles(
     [
@@ -78,7 +79,7 @@ if cell:
 left, right = st.columns(2)
 with left:
     st.subheader("Top repeat failures")
-    rf = data.frame(repeat_failures, upto, settings)
+    rf = screen["repeat_failures"]
     if len(rf):
         rf = rf[rf["current"]].sort_values(
             ["streak", "force", "question_id"], ascending=[False, True, True]
