@@ -39,7 +39,15 @@ def _upload(page, name: str, data: bytes) -> None:
 
 
 def _scroll_to(page, text: str) -> None:
-    page.get_by_text(text).first.scroll_into_view_if_needed()
+    wait_for_app(page)  # a tab switch reruns the script: its elements are redrawn
+    for attempt in range(3):
+        try:
+            page.get_by_text(text).first.scroll_into_view_if_needed()
+            break
+        except Exception:  # detached by a late redraw: find it again
+            if attempt == 2:
+                raise
+            wait_for_app(page)
     page.wait_for_timeout(300)
 
 
