@@ -69,8 +69,8 @@ if len(rf):
         format_func=labels.__getitem__,
     )
     r = rf.iloc[pick]
-    one = data.frame(quarter_trend, f.but(questions=(r["question_id"],)), by="force")
-    one = one[one["force"] == r["force"]]
+    one = data.frame(quarter_trend, f.but(forces=(r["force"],), questions=(r["question_id"],)))
+    one = one.assign(force=r["force"])
     show(
         trend_figure(
             one, "share_failing", title=f"{r['force']}: {r['question_id']} {r['question']}"
