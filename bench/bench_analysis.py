@@ -53,16 +53,15 @@ def calls(cur, settings) -> list[tuple[str, str, object]]:
     return [
         ("Regional overview", "quarters", lambda: overview.quarters(cur)),
         ("Regional overview", "dimension_values", lambda: overview.dimension_values(cur)),
-        ("Regional overview", "headline", lambda: overview.headline(cur, latest, settings)),
+        (
+            "Regional overview",
+            "meeting: headline + repeat_failures (to quarter)",
+            lambda: overview.meeting(cur, Filters(quarter_to=last), settings),
+        ),
         (
             "Regional overview",
             "grade_matrix question x force (quarter)",
             lambda: matrix.grade_matrix(cur, latest, "question", "force", settings),
-        ),
-        (
-            "Regional overview",
-            "repeat_failures (to quarter)",
-            lambda: repeat_failures.repeat_failures(cur, Filters(quarter_to=last), settings),
         ),
         (
             "Regional overview",
@@ -128,8 +127,8 @@ def calls(cur, settings) -> list[tuple[str, str, object]]:
         ),
         (
             "Training needs",
-            "officer_training_needs",
-            lambda: training_needs.officer_training_needs(cur, one, settings),
+            "officer_training_needs (all forces)",
+            lambda: training_needs.officer_training_needs(cur, Filters(), settings),
         ),
         (
             "Training needs",

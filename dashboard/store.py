@@ -192,8 +192,11 @@ ORDER BY quarter_idx, force, review_id;
 # Version 3: the feedback's normal form is worked out once per answer, not on every theme
 # query (a regular expression over every feedback text of the selection).
 _SCHEMA_V3 = f"""
-ALTER TABLE answer_facts ADD COLUMN feedback_words VARCHAR;
-UPDATE answer_facts SET feedback_words = {FEEDBACK_WORDS.format(col="feedback")};
+CREATE TABLE answer_facts_v3 AS
+SELECT *, {FEEDBACK_WORDS.format(col="feedback")} AS feedback_words FROM answer_facts
+ORDER BY quarter_idx, force, review_id;
+DROP TABLE answer_facts;
+ALTER TABLE answer_facts_v3 RENAME TO answer_facts;
 """
 
 _MIGRATIONS: dict[int, str] = {
@@ -258,6 +261,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         except Exception:
             cur.execute("ROLLBACK")
             raise
+        if current:  # a migrated database: write the rebuilt tables out compactly now
+            try:
+                cur.execute("CHECKPOINT")
+            except duckdb.Error:  # another transaction is open: DuckDB checkpoints later
+                pass
     # the default question set is data too; loaded outside the schema transaction
     from dashboard import questions
 
