@@ -258,9 +258,24 @@ def returns_grid(
     if not span or not forces:
         return pd.DataFrame(columns=cols)
     df = _returns(cur, filters)
-    by_key: dict[tuple[int, str], pd.DataFrame] = {
-        (int(k[0]), k[1]): g for k, g in df.groupby(["quarter_idx", "force"])
-    }
+    # (quarter, force) -> [reviews, levels received, levels reviewed, reviews without a level]
+    by_key: dict[tuple[int, str], list] = {}
+    for qi, force, level, n, done in zip(
+        df["quarter_idx"].tolist(),
+        df["force"].tolist(),
+        df["risk_level"].tolist(),
+        df["reviews"].tolist(),
+        df["reviewed"].tolist(),
+        strict=True,
+    ):
+        acc = by_key.setdefault((int(qi), force), [0, set(), set(), 0])
+        acc[0] += int(n)
+        if level in levels:
+            acc[1].add(level)
+            if done:
+                acc[2].add(level)
+        elif level is None or pd.isna(level):
+            acc[3] += int(n)
     order = list(force_names(cur)["force"])
     seen = _pairs_by_quarter(rota(cur, Filters(quarter_from=span[0], quarter_to=span[-1])))
     reviewers = {q: _fill_reviewers(seen.get(q, {}), order) for q in span}
@@ -268,17 +283,7 @@ def returns_grid(
     for qi in span:
         due = due_date(qi, settings)
         for force in forces:
-            g = by_key.get((qi, force))
-            got, graded, reviews, no_level = set(), set(), 0, 0
-            if g is not None:
-                reviews = int(g["reviews"].sum())
-                for r in g.itertuples():
-                    if r.risk_level in levels:
-                        got.add(r.risk_level)
-                        if r.reviewed:
-                            graded.add(r.risk_level)
-                    elif r.risk_level is None or pd.isna(r.risk_level):
-                        no_level += int(r.reviews)
+            reviews, got, graded, no_level = by_key.get((qi, force), (0, set(), set(), 0))
             missing = [lv for lv in levels if lv not in got]
             not_reviewed = [lv for lv in levels if lv in got and lv not in graded]
             complete = not missing and not not_reviewed

@@ -289,3 +289,12 @@ def test_outside_a_rotation_a_missing_force_gets_the_one_reviewer_left(db):
     for force, rev in pairs.items():
         db.review(0, force, {"1.1": G}, reviewing_force=rev)
     assert expected_reviewers(db.cur(), q(0).index)["Cumbria"] == "Lancashire"
+
+
+def test_a_review_without_a_risk_level_is_counted_apart(db):
+    db.review(0, "Cumbria", {"1.1": G}, risk_level="Low")
+    db.review(0, "Cumbria", {"1.1": G}, risk_level=None)
+    grid = returns_grid(db.cur(), Filters(forces=("Cumbria",)), None, LATE)
+    r = grid.iloc[0]
+    assert (r["received"], r["reviews"], r["no_level"]) == (1, 2, 1)
+    assert r["label"] == "1/4 - missing Medium, High, Very high (+1 without a risk level)"
