@@ -32,6 +32,7 @@ c[1].caption(
     f"A quarter's returns (one case per risk level from each force, and its review) are due "
     f"{settings.returns_due_days} days after the quarter ends (setting `returns_due_days`). "
     f"Showing {desc}."
+    + (" Sections do not apply here: a return is a whole case." if f.sections else "")
 )
 
 grid = data.frame(returns_grid, f, settings, as_of)
