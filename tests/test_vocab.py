@@ -170,8 +170,15 @@ def test_quarter_label_round_trips(index):
 
 @pytest.mark.parametrize(
     "score, grade",
-    [(4, "Outstanding"), (3.6, "Outstanding"), (3.5, "Good"), (2.5, "Requires improvement"),
-     (2.4, "Requires improvement"), (1.5, "Inadequate"), (1.0, "Inadequate")],
+    [
+        (4, "Outstanding"),
+        (3.6, "Outstanding"),
+        (3.5, "Good"),
+        (2.5, "Requires improvement"),
+        (2.4, "Requires improvement"),
+        (1.5, "Inadequate"),
+        (1.0, "Inadequate"),
+    ],
 )
 def test_an_average_takes_the_nearest_grade_and_a_split_the_lower(score, grade):
     assert vocab.grade_for_score(score).name == grade

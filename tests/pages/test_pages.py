@@ -111,7 +111,9 @@ def test_overview_heatmap_cells_carry_grade_text_and_hover_n(fixture_db):
     spec = _heatmap_spec(at)
     assert _cell_text(spec, "6.3", "Cumbria") == "I 1.0"  # four Inadequate answers
     assert _cell_text(spec, "2.1", "Merseyside") == "O 4.0"
-    assert _cell_text(spec, "2.2", "Lancashire") == "RI 2.5"  # two RI, two Good: a split shows amber
+    assert (
+        _cell_text(spec, "2.2", "Lancashire") == "RI 2.5"
+    )  # two RI, two Good: a split shows amber
     cells = next(t for t in spec["data"] if t.get("name") == "cells")
     i = cells["customdata"].index(["6.3", "Cumbria"])
     assert "n = 4 graded" in cells["hovertext"][i]
