@@ -2,13 +2,14 @@
 editable keyword list; export the selection. Feedback is shown as plain text only."""
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.feedback import search_feedback, theme_counts
 from dashboard.settings import save_settings
 from dashboard.ui import chrome, data, filters
 from dashboard.ui.charts import show
+from dashboard.ui.heatmap import plain
 from dashboard.ui.tables import show_table
 from dashboard.vocab import NA, grade_scale
 
@@ -79,23 +80,23 @@ if len(tc) and tc["answers"].sum():
             lambda r: f"{r['share_failing']:.0%} of n={int(r['n'])}" if r["n"] else "n=0", axis=1
         )
     )
-    fig = px.bar(
-        d,
-        x="answers",
-        y="theme",
-        orientation="h",
-        text="label",
-        custom_data=["n", "failing"],
-        labels={"answers": "answers whose feedback mentions the theme", "theme": ""},
-    )
-    fig.update_traces(
-        hovertemplate="%{y}: %{x} answers<br>failing %{customdata[1]} of n = %{customdata[0]} graded<extra></extra>",
-        textposition="outside",
-    )
-    fig.update_layout(
-        height=60 + 32 * len(d),
-        margin=dict(l=10, r=40, t=10, b=10),
-        yaxis=dict(autorange="reversed"),
+    fig = go.Figure(
+        go.Bar(
+            x=d["answers"].tolist(),
+            y=[plain(t) for t in d["theme"]],
+            orientation="h",
+            text=d["label"].tolist(),
+            textposition="outside",
+            customdata=list(zip(d["n"].tolist(), d["failing"].tolist(), strict=True)),
+            hovertemplate="%{y}: %{x} answers<br>failing %{customdata[1]} of n = %{customdata[0]} graded<extra></extra>",
+            showlegend=False,
+        ),
+        layout=dict(
+            height=60 + 32 * len(d),
+            margin=dict(l=10, r=40, t=10, b=10),
+            xaxis=dict(title=dict(text="answers whose feedback mentions the theme")),
+            yaxis=dict(autorange="reversed", title=dict(text="")),
+        ),
     )
     show(fig, "themes_chart")
     st.caption(
