@@ -360,6 +360,11 @@ def overdue_items(
     data or the rotation), due_date, days_overdue. Oldest first."""
     as_of = as_of or dt.date.today()
     grid = returns_grid(cur, filters, settings, as_of)
+    return _overdue_from_grid(grid, list(force_names(cur)["force"]), as_of)
+
+
+def _overdue_from_grid(grid: pd.DataFrame, order: list[str], as_of: dt.date) -> pd.DataFrame:
+    """``overdue_items`` from a ``returns_grid``; ``order``: the region's force order."""
     cols = [
         "quarter_idx",
         "quarter",
@@ -390,7 +395,7 @@ def overdue_items(
     out = pd.DataFrame(rows, columns=cols)
     if len(out):
         level = {lv: i for i, lv in enumerate(RISK_LEVELS)}
-        force = {f: i for i, f in enumerate(force_names(cur)["force"])}
+        force = {f: i for i, f in enumerate(order)}
         out = out.assign(_f=out["force"].map(force), _lv=out["risk_level"].map(level))
         out = out.sort_values(["quarter_idx", "_f", "_lv"], kind="stable")
         out = out.drop(columns=["_f", "_lv"]).reset_index(drop=True)
@@ -425,13 +430,17 @@ def chaser_emails(
     settings: Settings | None = None,
     as_of: dt.date | None = None,
     sender: str = "Regional peer review coordinator",
+    *,
+    items: pd.DataFrame | None = None,
 ) -> list[dict]:
     """One plain-text email draft per force with overdue returns: force, to, cc, subject,
     body. Addressed to the force's SOMU lead, copied to the SOMU lead of each force due to
-    review its cases; it lists every missing case and review by quarter."""
+    review its cases; it lists every missing case and review by quarter. ``items``: the
+    ``overdue_items`` for the same arguments, when the caller has them already."""
     settings = settings_or_default(settings)
     as_of = as_of or dt.date.today()
-    items = overdue_items(cur, filters, settings, as_of)
+    if items is None:
+        items = overdue_items(cur, filters, settings, as_of)
     if items.empty:
         return []
     full = dict(force_names(cur).itertuples(index=False, name=None))
@@ -484,6 +493,20 @@ def chaser_emails(
             }
         )
     return out
+
+
+def programme_status(
+    cur, filters: Filters, settings: Settings | None = None, as_of: dt.date | None = None
+) -> dict:
+    """What the Review programme page shows, from one ``returns_grid``: {"grid":
+    returns_grid, "items": overdue_items, "emails": chaser_emails} for the same arguments
+    (each of those alone would work the grid out again)."""
+    settings = settings_or_default(settings)
+    as_of = as_of or dt.date.today()
+    grid = returns_grid(cur, filters, settings, as_of)
+    items = _overdue_from_grid(grid, list(force_names(cur)["force"]), as_of)
+    emails = chaser_emails(cur, filters, settings, as_of, items=items)
+    return {"grid": grid, "items": items, "emails": emails}
 
 
 def chaser_text(email: dict) -> str:

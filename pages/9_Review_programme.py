@@ -6,12 +6,10 @@ import datetime as dt
 import streamlit as st
 
 from analysis.programme import (
-    chaser_emails,
     chaser_text,
-    overdue_items,
+    programme_status,
     quarter_totals,
     quarters_not_uploaded,
-    returns_grid,
     suggest_next_rota,
 )
 from dashboard.ui import data, filters
@@ -35,8 +33,8 @@ c[1].caption(
     + (" Sections do not apply here: a return is a whole case." if f.sections else "")
 )
 
-grid = data.frame(returns_grid, f, settings, as_of)
-items = data.frame(overdue_items, f, settings, as_of)
+status = data.cached(programme_status, f, settings, as_of)  # one returns grid for all three
+grid, items = status["grid"], status["items"]
 totals = quarter_totals(grid)
 suggested = data.frame(suggest_next_rota)
 if len(totals):
@@ -99,7 +97,7 @@ show_table(
     empty="Nothing is overdue for these filters.",
 )
 
-emails = data.cached(chaser_emails, f, settings, as_of)
+emails = status["emails"]
 if emails:
     st.subheader("Chaser emails")
     st.caption(

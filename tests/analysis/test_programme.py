@@ -21,6 +21,7 @@ from analysis.programme import (
     due_date,
     expected_reviewers,
     overdue_items,
+    programme_status,
     quarter_totals,
     quarters_not_uploaded,
     returns_grid,
@@ -258,6 +259,17 @@ def test_chaser_emails_one_per_overdue_force(prog):
     assert text.startswith("To: SOMU lead, Lancashire Constabulary\nCc: ")
     assert "\nSubject: " in text and text.endswith(body)
     assert chaser_emails(prog.cur(), ALL, Settings(), DUE_Q1) == []
+
+
+@pytest.mark.parametrize("as_of", [DUE_Q1, LATE])
+def test_the_page_status_is_the_grid_items_and_emails_from_one_grid(prog, as_of):
+    cur = prog.cur()
+    one = programme_status(cur, Filters(forces=("Cheshire", "Lancashire")), Settings(), as_of)
+    f = Filters(forces=("Cheshire", "Lancashire"))
+    assert one["grid"].equals(returns_grid(cur, f, Settings(), as_of))
+    assert one["items"].equals(overdue_items(cur, f, Settings(), as_of))
+    assert one["emails"] == chaser_emails(cur, f, Settings(), as_of)
+    assert (len(one["items"]) > 0) == (as_of == LATE)
 
 
 def test_quarters_with_nothing_uploaded_once_due(prog):
