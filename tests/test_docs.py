@@ -21,3 +21,13 @@ def test_every_command_is_documented():
 
 def test_quick_start_has_the_two_commands():
     assert "make run" in README and "make test" in README
+
+
+def test_every_page_is_documented_and_every_page_file_is_listed():
+    from dashboard.ui.pages import PAGES, PAGES_DIR
+
+    missing = [p.title for p in PAGES if p.title not in README]
+    assert not missing
+    listed = {p.file for p in PAGES}
+    unlisted = [f.name for f in PAGES_DIR.glob("*.py") if f.name not in listed]
+    assert not unlisted  # st.navigation does not auto-discover pages/: a file off the list is dead
