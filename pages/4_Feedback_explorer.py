@@ -10,7 +10,7 @@ from dashboard.settings import save_settings
 from dashboard.ui import chrome, data, filters
 from dashboard.ui.charts import show
 from dashboard.ui.heatmap import plain
-from dashboard.ui.tables import show_table
+from dashboard.ui.tables import download_all_csv, show_table
 from dashboard.vocab import NA, grade_scale
 
 LIMIT = 2000
@@ -119,6 +119,15 @@ st.subheader("Feedback")
 res = data.frame(search_feedback, f, text, tuple(grades), tuple(chosen), themes, LIMIT)
 more = " (the newest shown; narrow the search to see older)" if len(res) >= LIMIT else ""
 st.caption(f"{len(res):,} answers{more}; {desc}.")
+if len(res) >= LIMIT:  # the download is never cut short: every match, queried on click
+    con = data.connection()
+    download_all_csv(
+        lambda: search_feedback(con.cursor(), f, text, tuple(grades), tuple(chosen), themes),
+        "feedback selection (every match)",
+        key="fb_results",
+        label="Download every match (CSV)",
+        filters_text=desc,
+    )
 show_table(
     res[
         [

@@ -31,8 +31,14 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralise_frame(_flat(df)).to_csv(index=False).encode("utf-8-sig")
 
 
-def _csv_logged(con, user: str, df: pd.DataFrame, name: str, filters: str | None) -> bytes:
-    """The CSV, built only when the button is clicked, and its disclosure logged."""
+def _csv_logged(con, user: str, df, name: str, filters: str | None) -> bytes:
+    """The CSV, built only when the button is clicked, and its disclosure logged.
+
+    ``df`` may be a function returning the frame, so a large selection is only queried
+    when somebody asks for it.
+    """
+    if callable(df):
+        df = df()
     # a single INSERT: an audit line is not a data change, so caches stay valid
     store.audit(
         con.cursor(),
@@ -130,3 +136,18 @@ def show_table(
         icon=":material/download:",
     )
     return event
+
+
+def download_all_csv(make_df, name: str, *, key: str, label: str, filters_text: str | None = None):
+    """A 'Download CSV' button for a selection too large to show: ``make_df()`` runs on click."""
+    con, user = data.connection(), who()
+    st.download_button(
+        label,
+        data=lambda: _csv_logged(con, user, make_df, name, filters_text),
+        file_name=f"{slug(name)}.csv",
+        mime="text/csv",
+        key=f"{key}_all_csv",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )

@@ -301,3 +301,14 @@ def test_a_search_survives_a_visit_to_another_page(fixture_db):
     at.switch_page("../pages/4_Feedback_explorer.py").run()
     _no_exception(at)
     assert at.text_input(key="w_text").value == "contingency"
+
+
+def test_feedback_selection_over_the_screen_limit_offers_every_match(demo_db):
+    at = open_app(demo_db, "feedback")
+    _no_exception(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download every match (CSV)" in labels
+    # a narrow search fits on screen: no extra button
+    at.text_input(key="w_text").set_value('"home visit"').run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download every match (CSV)" not in labels

@@ -179,3 +179,20 @@ def test_many_columns_show_the_grade_label_only():
     fig = heatmap.build_figure(_matrix(rows))
     assert set(next(t for t in fig.data if t.name == "grades").text[1]) == {"G"}
     assert fig.layout.xaxis.tickangle == -60
+
+
+def test_a_large_selection_is_queried_only_when_downloaded_and_never_cut(tmp_path):
+    from dashboard import store
+
+    con = store.connect(tmp_path / "a.duckdb")
+    calls = []
+
+    def make():
+        calls.append(1)
+        return pd.DataFrame({"feedback": ["x"] * 2500})
+
+    body = tables._csv_logged(con, "tester", make, "feedback selection (every match)", None)
+    assert calls == [1]
+    assert len(pd.read_csv(io.BytesIO(body), encoding="utf-8-sig")) == 2500
+    detail = con.execute("SELECT detail FROM audit_log").fetchone()[0]
+    assert '"rows": 2500' in detail
