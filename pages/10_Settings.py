@@ -94,106 +94,22 @@ with numbers_tab:
             help=HELP["five_grades"],
             key="five_grades",
         )
-        st.markdown("**Repeat failures and training needs**")
-        c1, c2, c3 = st.columns(3)
-        values = {
-            "fail_share": c1.number_input(
-                "fail_share",
-                0.05,
-                1.0,
-                float(settings.fail_share),
-                0.05,
-                help=HELP["fail_share"],
-                key="fail_share",
-            ),
-            "min_streak": c2.number_input(
-                "min_streak",
-                2,
-                20,
-                int(settings.min_streak),
-                1,
-                help=HELP["min_streak"],
-                key="min_streak",
-            ),
-            "min_officer_reviews": c3.number_input(
-                "min_officer_reviews",
-                2,
-                20,
-                int(settings.min_officer_reviews),
-                1,
-                help=HELP["min_officer_reviews"],
-                key="min_officer_reviews",
-            ),
-        }
-        st.markdown("**Review programme**")
-        c1, _, _ = st.columns(3)
-        values["returns_due_days"] = c1.number_input(
-            "returns_due_days",
-            0,
-            365,
-            int(settings.returns_due_days),
-            7,
-            help=HELP["returns_due_days"],
-            key="returns_due_days",
-        )
-        st.markdown("**Question matching**")
-        c1, c2, _ = st.columns(3)
-        values["min_match_confidence"] = c1.number_input(
-            "min_match_confidence",
-            0.0,
-            1.0,
-            float(settings.min_match_confidence),
-            0.05,
-            help=HELP["min_match_confidence"],
-            key="min_match_confidence",
-        )
-        values["low_match_confidence"] = c2.number_input(
-            "low_match_confidence",
-            0.0,
-            1.0,
-            float(settings.low_match_confidence),
-            0.05,
-            help=HELP["low_match_confidence"],
-            key="low_match_confidence",
-        )
-        st.markdown("**Upload limits**")
-        c1, c2, c3, c4 = st.columns(4)
-        values["max_upload_mb"] = c1.number_input(
-            "max_upload_mb",
-            1,
-            1000,
-            int(settings.max_upload_mb),
-            1,
-            help=HELP["max_upload_mb"] + f" The server's limit is {server_mb} MB.",
-            key="max_upload_mb",
-        )
-        values["max_uncompressed_mb"] = c2.number_input(
-            "max_uncompressed_mb",
-            1,
-            5000,
-            int(settings.max_uncompressed_mb),
-            10,
-            help=HELP["max_uncompressed_mb"],
-            key="max_uncompressed_mb",
-        )
-        values["max_compression_ratio"] = c3.number_input(
-            "max_compression_ratio",
-            10,
-            10_000,
-            int(settings.max_compression_ratio),
-            10,
-            help=HELP["max_compression_ratio"],
-            key="max_compression_ratio",
-        )
-        values["max_cells"] = c4.number_input(
-            "max_cells",
-            10_000,
-            50_000_000,
-            int(settings.max_cells),
-            100_000,
-            help=HELP["max_cells"],
-            key="max_cells",
-        )
+        values = {}
+        for heading, keys in forms.NUMBER_GROUPS:
+            st.markdown(f"**{heading}**")
+            for col, key in zip(st.columns(max(3, len(keys))), keys, strict=False):
+                cast = type(getattr(settings, key))  # int or float, as the setting is
+                lo, hi = forms.LIMITS[key]
+                server = f" The server's limit is {server_mb} MB." if key == "max_upload_mb" else ""
+                values[key] = col.number_input(
+                    key,
+                    cast(lo),
+                    cast(hi),
+                    cast(getattr(settings, key)),
+                    cast(forms.STEPS[key]),
+                    help=HELP[key] + server,
+                    key=key,
+                )
         if st.form_submit_button("Save grades and thresholds", type="primary"):
             try:
                 clean = forms.check_numbers(values, server_upload_mb=server_mb)

@@ -127,6 +127,28 @@ THRESHOLDS = (
 )
 LIMIT_SETTINGS = ("max_upload_mb", "max_uncompressed_mb", "max_compression_ratio", "max_cells")
 
+# the step of each number's input box
+STEPS: dict[str, float] = {
+    "fail_share": 0.05,
+    "min_streak": 1,
+    "min_officer_reviews": 1,
+    "returns_due_days": 7,
+    "min_match_confidence": 0.05,
+    "low_match_confidence": 0.05,
+    "max_upload_mb": 1,
+    "max_uncompressed_mb": 10,
+    "max_compression_ratio": 10,
+    "max_cells": 100_000,
+}
+
+# the Settings form's groups of numbers, in order: (heading, settings)
+NUMBER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Repeat failures and training needs", ("fail_share", "min_streak", "min_officer_reviews")),
+    ("Review programme", ("returns_due_days",)),
+    ("Question matching", ("min_match_confidence", "low_match_confidence")),
+    ("Upload limits", LIMIT_SETTINGS),
+)
+
 
 def check_numbers(values: dict, server_upload_mb: int | None = None) -> dict:
     """The numbers as their setting types, or ``SettingsError`` with the first problem."""

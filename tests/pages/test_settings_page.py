@@ -167,3 +167,11 @@ def test_saving_forces_and_themes_from_the_page_writes_and_logs_them(db):
     assert store.load_forces(con).names == default_forces().names
     assert "themes" in store.get_setting_values(con)  # now stored, no longer the default
     assert audit_log(con.cursor(), actions=("settings",))["who"].tolist() == ["settings-tester"] * 2
+
+
+def test_every_number_setting_has_one_input_with_its_limits_and_step():
+    from dashboard.ui import settings_forms as forms
+
+    in_groups = [k for _, keys in forms.NUMBER_GROUPS for k in keys]
+    assert sorted(in_groups) == sorted(forms.LIMITS) == sorted(forms.STEPS)
+    assert len(in_groups) == len(set(in_groups))
