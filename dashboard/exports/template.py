@@ -42,6 +42,18 @@ def default_template_quarter(cur, today: dt.date | None = None) -> Quarter:
     return Quarter.containing(today or dt.date.today())
 
 
+def _list_validation(values: list[str], title: str, error: str) -> DataValidation:
+    """A drop-down of ``values`` that refuses anything else, with a message a reviewer reads."""
+    return DataValidation(
+        type="list",
+        formula1=_list_formula(values),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error=error,
+    )
+
+
 def _list_formula(items: list[str]) -> str:
     text = ",".join(items)
     if len(text) > 250:  # Excel's limit for an inline list
@@ -128,29 +140,14 @@ def template_workbook(
 
         # inputs: reviewing force, metadata values, grades and feedback
         others = [forces.full_name(f) for f in forces.names if f != force]
-        dv_force = DataValidation(
-            type="list",
-            formula1=_list_formula(others),
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Reviewing force",
-            error="Choose the reviewing force from the list.",
+        dv_force = _list_validation(
+            others, "Reviewing force", "Choose the reviewing force from the list."
         )
-        dv_risk = DataValidation(
-            type="list",
-            formula1=_list_formula(list(RISK_LEVELS)),
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Risk level",
-            error="Choose Low, Medium, High or Very high.",
+        dv_risk = _list_validation(
+            list(RISK_LEVELS), "Risk level", "Choose Low, Medium, High or Very high."
         )
-        dv_grade = DataValidation(
-            type="list",
-            formula1=_list_formula(grades),
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Grade",
-            error="Choose a grade from the list (N/A if not applicable).",
+        dv_grade = _list_validation(
+            grades, "Grade", "Choose a grade from the list (N/A if not applicable)."
         )
         dv_date = DataValidation(
             type="date",
